@@ -1,0 +1,57 @@
+"""Rastro's ORM models: one module per area, all sharing models.base.Base."""
+
+from models.access import ApiKey
+from models.activity import Event, PageView
+from models.base import Base
+from models.checkout import (
+    Commission,
+    Customer,
+    MarketingCost,
+    Offer,
+    Product,
+    Transaction,
+    TransactionItem,
+    TransactionStatus,
+)
+from models.checkout_history import (
+    Invoice,
+    OfferSnapshot,
+    PaymentAttempt,
+    PaymentMethod,
+    PaymentType,
+    TransactionUtm,
+)
+from models.conversions import OfflineConversion, PlatformSyncLog
+from models.leads import IntegrationLog, Lead, LeadStage
+from models.tracking import Domain, LandingPage, Session, UtmTracking, VisitorJourney
+
+__all__ = [
+    "ApiKey",
+    "Base",
+    "Commission",
+    "Customer",
+    "Domain",
+    "Event",
+    "IntegrationLog",
+    "Invoice",
+    "LandingPage",
+    "Lead",
+    "LeadStage",
+    "MarketingCost",
+    "Offer",
+    "OfferSnapshot",
+    "OfflineConversion",
+    "PageView",
+    "PaymentAttempt",
+    "PaymentMethod",
+    "PaymentType",
+    "PlatformSyncLog",
+    "Product",
+    "Session",
+    "Transaction",
+    "TransactionItem",
+    "TransactionStatus",
+    "TransactionUtm",
+    "UtmTracking",
+    "VisitorJourney",
+]

@@ -1,0 +1,84 @@
+"""Offline conversions sent back to ad platforms, and the log of each sync attempt."""
+
+import datetime as dt
+import uuid
+from typing import TYPE_CHECKING
+
+from sqlalchemy import CHAR, CheckConstraint, ForeignKey, Index, SmallInteger, UniqueConstraint, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import Base, Timestamps, jsonb, money2, str20, str100, str512, uuid_pk
+
+if TYPE_CHECKING:
+    from models.leads import Lead
+    from models.tracking import UtmTracking
+
+# Each key is a known platform and each value one of four states, e.g. {"google_ads": "pending"}.
+SYNC_STATUS_CHECK = """jsonb_typeof(sync_status) = 'object'
+    AND NOT jsonb_path_exists(sync_status, '$.keyvalue() ? (
+          !(@.key == "google_ads" || @.key == "meta" || @.key == "linkedin" || @.key == "tiktok")
+       || @.value.type() != "string"
+       || !(@.value == "pending" || @.value == "success" || @.value == "failed"
+            || @.value == "not_applicable"))')"""
+
+
+class OfflineConversion(Timestamps, Base):
+    __tablename__ = "offline_conversions"
+    __table_args__ = (
+        UniqueConstraint("lead_id", "conversion_name"),
+        CheckConstraint("conversion_value >= 0", name="conversion_value"),
+        CheckConstraint("conversion_currency ~ '^[A-Z]{3}$'", name="conversion_currency"),
+        CheckConstraint(SYNC_STATUS_CHECK, name="sync_status"),
+        Index("idx_offline_conversions_tracking_id", "original_tracking_id"),
+        Index("idx_offline_conversions_date", "conversion_date"),
+        Index("idx_offline_conversions_google_ads", text("(sync_status ->> 'google_ads')")),
+        Index(
+            "idx_offline_conversions_sync_status",
+            "sync_status",
+            postgresql_using="gin",
+            postgresql_ops={"sync_status": "jsonb_path_ops"},
+        ),
+    )
+
+    conversion_id: Mapped[uuid_pk]
+    lead_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("leads.lead_id", ondelete="CASCADE"))
+    original_tracking_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("utm_tracking.tracking_id", ondelete="SET NULL")
+    )
+    gclid: Mapped[str512 | None]
+    fbclid: Mapped[str512 | None]
+    conversion_value: Mapped[money2]
+    conversion_currency: Mapped[str] = mapped_column(CHAR(3), server_default="BRL")
+    conversion_date: Mapped[dt.datetime]
+    conversion_name: Mapped[str100]
+    sync_status: Mapped[jsonb] = mapped_column(server_default=text("'{}'::jsonb"))
+
+    lead: Mapped["Lead"] = relationship(back_populates="offline_conversions", lazy="raise")
+    original_tracking: Mapped["UtmTracking | None"] = relationship(
+        back_populates="offline_conversions", foreign_keys=[original_tracking_id], lazy="raise"
+    )
+    sync_logs: Mapped[list["PlatformSyncLog"]] = relationship(
+        back_populates="conversion", lazy="raise", passive_deletes=True, cascade="all, delete-orphan"
+    )
+
+
+class PlatformSyncLog(Timestamps, Base):
+    __tablename__ = "platform_sync_log"
+    __table_args__ = (
+        CheckConstraint("platform IN ('google_ads', 'meta', 'linkedin', 'tiktok')", name="platform"),
+        CheckConstraint("sync_status IN ('pending', 'success', 'failed')", name="sync_status"),
+        CheckConstraint("http_status_code BETWEEN 100 AND 599", name="http_status_code"),
+        Index("idx_platform_sync_log_conversion", "conversion_id", "platform", "created_at"),
+    )
+
+    sync_id: Mapped[uuid_pk]
+    conversion_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("offline_conversions.conversion_id", ondelete="CASCADE")
+    )
+    platform: Mapped[str20]
+    sync_status: Mapped[str20]
+    request_payload: Mapped[jsonb | None]
+    response_data: Mapped[jsonb | None]
+    http_status_code: Mapped[int | None] = mapped_column(SmallInteger)
+
+    conversion: Mapped[OfflineConversion] = relationship(back_populates="sync_logs", lazy="raise")

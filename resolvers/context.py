@@ -1,0 +1,52 @@
+"""The per-request GraphQL context: who is asking, the settings, and a lazy loader registry."""
+
+import enum
+from dataclasses import dataclass, field
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from strawberry.types import Info as StrawberryInfo
+
+from loaders.registry import LoaderRegistry
+
+
+class Role(enum.StrEnum):
+    INGEST = "ingest"
+    VIEWER = "viewer"
+    CONNECTOR = "connector"
+    ANALYST = "analyst"
+    ADMIN = "admin"
+
+
+# Roles that see personal data (names, e-mails, phones, documents, IPs, user agents).
+PERSONAL_DATA_ROLES = frozenset({Role.CONNECTOR, Role.ANALYST, Role.ADMIN})
+
+
+@dataclass(frozen=True)
+class Principal:
+    key_id: str
+    name: str
+    role: Role
+
+
+@dataclass(frozen=True)
+class Limits:
+    default_page_size: int
+    max_page_size: int
+
+
+@dataclass
+class Context:
+    sessions: async_sessionmaker[AsyncSession]
+    principal: Principal | None
+    limits: Limits
+    loaders: LoaderRegistry = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.loaders = LoaderRegistry(self.sessions)
+
+    @property
+    def sees_personal_data(self) -> bool:
+        return self.principal is not None and self.principal.role in PERSONAL_DATA_ROLES
+
+
+Info = StrawberryInfo[Context, None]

@@ -1,0 +1,30 @@
+"""Top-level lookups and lists."""
+
+from typing import Any
+
+from sqlalchemy import ColumnElement
+
+import models
+from loaders.keyset import Ordering, asc
+from loaders.page import Page
+from loaders.paged import root_page
+from resolvers.context import Info
+from resolvers.pagination import window
+
+
+async def root_connection(
+    info: Info,
+    model: type[Any],
+    where: list[ColumnElement[bool]],
+    ordering: Ordering,
+    first: int | None,
+    after: str | None,
+    last: int | None,
+    before: str | None,
+) -> Page[Any]:
+    tag = f"{model.__tablename__}:{ordering.name}"
+    page_window = window(info, tag, ordering, first, after, last, before)
+    return await root_page(info.context.loaders.sessions, model, where, ordering, tag, page_window)
+
+
+DOMAINS_BY_NAME = asc("name", models.Domain.domain_name, models.Domain.domain_id)

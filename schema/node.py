@@ -1,0 +1,72 @@
+"""Relay Node: global ids ('Type:key' in base64) for every type, and node(id:) lookups by loader."""
+
+import base64
+import binascii
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import strawberry
+from sqlalchemy.orm import InstrumentedAttribute
+
+from resolvers.context import Info
+from resolvers.errors import ArgumentError
+
+T = TypeVar("T", bound=type)
+
+
+@dataclass(frozen=True)
+class NodeKind:
+    name: str
+    model: type[Any]
+    key: InstrumentedAttribute[Any]
+
+
+KINDS_BY_NAME: dict[str, NodeKind] = {}
+KINDS_BY_MODEL: dict[type[Any], NodeKind] = {}
+
+
+def encode_global_id(row: object) -> str:
+    kind = KINDS_BY_MODEL[type(row)]
+    return base64.b64encode(f"{kind.name}:{getattr(row, kind.key.key)}".encode()).decode()
+
+
+def decode_global_id(global_id: str, argument: str = "id") -> tuple[NodeKind, Any]:
+    try:
+        name, _, raw_key = base64.b64decode(global_id, validate=True).decode().partition(":")
+        kind = KINDS_BY_NAME[name]
+        python_type = kind.key.type.python_type
+        return kind, uuid.UUID(raw_key) if python_type is uuid.UUID else python_type(raw_key)
+    except (binascii.Error, UnicodeDecodeError, KeyError, ValueError) as error:
+        raise ArgumentError(argument, f"is not a valid global id: {global_id[:80]!r}") from error
+
+
+@strawberry.interface(description="An object with a global id, fetchable with node(id:).")
+class Node:
+    @strawberry.field(description="Global id: opaque and stable; accepted by node(id:) and nodes(ids:).")
+    def id(self, root: strawberry.Parent[Any]) -> strawberry.ID:
+        return strawberry.ID(encode_global_id(root))
+
+
+def node_type(model: type[Any], key: InstrumentedAttribute[Any], description: str) -> Callable[[T], T]:
+    """Declare a GraphQL type whose resolvers receive `model` rows, and register it as a Node."""
+
+    def wrap(cls: T) -> T:
+        name = cls.__name__
+        kind = NodeKind(name=name, model=model, key=key)
+        KINDS_BY_NAME[name] = kind
+        KINDS_BY_MODEL[model] = kind
+
+        def is_type_of(obj: object, _info: Any) -> bool:
+            return isinstance(obj, model | cls)
+
+        cls.is_type_of = staticmethod(is_type_of)  # type: ignore[attr-defined]
+        return strawberry.type(cls, name=name, description=description)
+
+    return wrap
+
+
+async def load_node(info: Info, global_id: str, argument: str = "id") -> Any:
+    kind, key = decode_global_id(global_id, argument)
+    return await info.context.loaders.one(kind.key).load(key)

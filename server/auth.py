@@ -1,0 +1,114 @@
+"""API keys: generation, hashing, lookup, and the pure-ASGI middleware that authenticates /graphql."""
+
+import datetime as dt
+import hashlib
+import json
+import secrets
+
+from graphql import FieldNode, GraphQLError, OperationDefinitionNode, parse
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from models import ApiKey
+from resolvers.context import Principal, Role
+from server.http_body import read_body, replay, send_error
+
+KEY_PREFIX = "rst_"
+# Touch last_used_at at most this often, so hot keys do not serialise requests on one row.
+LAST_USED_RESOLUTION = dt.timedelta(seconds=60)
+
+
+class AuthError(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def generate_key() -> str:
+    return KEY_PREFIX + secrets.token_urlsafe(32)
+
+
+def hash_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def parse_authorization(header: str | None) -> str | None:
+    """The key of 'Bearer <key>'; None when absent; AuthError when malformed."""
+    if header is None:
+        return None
+    scheme, _, key = header.strip().partition(" ")
+    key = key.strip()
+    if scheme.lower() != "bearer" or not key or " " in key:
+        raise AuthError("Malformed Authorization header: expected 'Authorization: Bearer <api key>'")
+    if not key.startswith(KEY_PREFIX) or len(key) > 200:
+        raise AuthError("Malformed API key: Rastro keys start with 'rst_'")
+    return key
+
+
+async def authenticate(sessions: async_sessionmaker[AsyncSession], key: str) -> Principal:
+    async with sessions() as session:
+        row = (
+            await session.execute(select(ApiKey).where(ApiKey.key_hash == hash_key(key)))
+        ).scalar_one_or_none()
+        if row is None:
+            raise AuthError("Unknown API key")
+        if row.revoked_at is not None:
+            raise AuthError(f"API key '{row.name}' was revoked on {row.revoked_at:%Y-%m-%d %H:%M %Z}")
+        now = dt.datetime.now(dt.UTC)
+        if row.last_used_at is None or now - row.last_used_at > LAST_USED_RESOLUTION:
+            await session.execute(update(ApiKey).where(ApiKey.id == row.id).values(last_used_at=now))
+            await session.commit()
+        return Principal(key_id=str(row.id), name=row.name, role=Role(row.role))
+
+
+def is_typename_only(body: bytes) -> bool:
+    """True when the request is a single query selecting nothing but __typename (allowed without a key)."""
+    try:
+        payload = json.loads(body)
+        document = parse(payload["query"])
+    except (ValueError, KeyError, TypeError, GraphQLError):
+        return False
+    return all(
+        isinstance(definition, OperationDefinitionNode)
+        and definition.operation.value == "query"
+        and all(
+            isinstance(selection, FieldNode) and selection.name.value == "__typename"
+            for selection in definition.selection_set.selections
+        )
+        for definition in document.definitions
+    )
+
+
+async def _reply_401(send: Send, message: str) -> None:
+    await send_error(send, 401, message, "UNAUTHENTICATED", [(b"www-authenticate", b'Bearer realm="rastro"')])
+
+
+class ApiKeyMiddleware:
+    """Sets scope['state']['principal'] for POST /graphql, or answers 401."""
+
+    def __init__(self, app: ASGIApp, path: str = "/graphql") -> None:
+        self.app = app
+        self.path = path
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] != self.path or scope["method"] != "POST":
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        state = scope.setdefault("state", {})
+        try:
+            key = parse_authorization(headers.get("authorization"))
+            if key is not None:
+                state["principal"] = await authenticate(scope["app"].state.sessions, key)
+                await self.app(scope, receive, send)
+                return
+        except AuthError as error:
+            await _reply_401(send, error.message)
+            return
+        body = await read_body(receive)
+        if not is_typename_only(body):
+            await _reply_401(send, "Missing API key: send 'Authorization: Bearer <api key>'")
+            return
+        state["principal"] = None
+        await self.app(scope, replay(body, receive), send)

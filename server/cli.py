@@ -1,0 +1,249 @@
+"""The `rastro` command line: serve, migrate, seed, demo, keys, export-schema."""
+
+import asyncio
+import contextlib
+import datetime as dt
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated
+
+import typer
+import uvicorn
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+
+from models import ApiKey
+from resolvers.context import Role
+from server import keys as key_admin
+from server.database import create_engine, create_sessionmaker, describe_host, libpq_url
+from server.dbcheck import DatabaseUnreachable, check_reachable, is_empty
+from server.embedded import embedded_postgres
+from server.migrate import upgrade
+from server.settings import Settings
+
+app = typer.Typer(
+    help="Rastro: GraphQL API for marketing attribution.", no_args_is_help=True, add_completion=False
+)
+keys_app = typer.Typer(help="Create, list and revoke API keys.", no_args_is_help=True)
+app.add_typer(keys_app, name="keys")
+out = Console()
+err = Console(stderr=True)
+
+DataDir = Annotated[
+    Path | None,
+    typer.Option("--data-dir", help="Embedded PostgreSQL data directory (when DATABASE_URL is not set)."),
+]
+
+
+def fail(message: str) -> typer.Exit:
+    err.print(f"rastro: {message}", markup=False, highlight=False)
+    return typer.Exit(code=2)
+
+
+@contextlib.contextmanager
+def database(settings: Settings, data_dir: Path | None) -> Iterator[str]:
+    """DATABASE_URL when set, else the embedded server (started here, stopped on exit); checked reachable."""
+    with contextlib.ExitStack() as stack:
+        if settings.database_url:
+            url = settings.database_url
+        else:
+            url = stack.enter_context(embedded_postgres(data_dir or settings.data_dir))
+        try:
+            asyncio.run(check_reachable(url))
+        except DatabaseUnreachable as error:
+            raise fail(f"cannot reach PostgreSQL at {describe_host(url)}: {error}") from None
+        yield url
+
+
+def run_migrations(url: str) -> None:
+    asyncio.run(upgrade(url))
+
+
+@app.command()
+def migrate(data_dir: DataDir = None) -> None:
+    """Upgrade the database schema to the latest migration."""
+    settings = Settings()
+    with database(settings, data_dir) as url:
+        run_migrations(url)
+    out.print("Database migrated to head.")
+
+
+def run_seed(url: str, scale: float) -> dict[str, int]:
+    from server.seed import seed_database
+
+    with Progress(console=err, transient=True) as progress:
+        task = progress.add_task(f"Seeding at scale {scale}", total=None)
+
+        def advance(part: str, index: int, total: int) -> None:
+            progress.update(task, total=total, completed=index, description=f"Seeding: {part}")
+
+        return asyncio.run(seed_database(libpq_url(url), scale, advance))
+
+
+@app.command()
+def seed(
+    scale: Annotated[
+        float, typer.Option(help="1 ≈ 1,000 sessions; volumes grow linearly.", min=0.01, max=1000)
+    ] = 1.0,
+    data_dir: DataDir = None,
+) -> None:
+    """Replace the tracking and checkout data with realistic demo data (API keys are kept)."""
+    settings = Settings()
+    with database(settings, data_dir) as url:
+        run_migrations(url)
+        started = dt.datetime.now()
+        counts = run_seed(url, scale)
+    seconds = (dt.datetime.now() - started).total_seconds()
+    out.print(f"Seeded {sum(counts.values()):,} rows in {len(counts)} tables in {seconds:.1f} s.")
+
+
+def run_server(settings: Settings, url: str, host: str, port: int, workers: int) -> None:
+    os.environ["DATABASE_URL"] = url  # the worker processes build their app from the environment
+    uvicorn.run(
+        "server.asgi:create",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level=settings.log_level,
+        proxy_headers=False,
+        server_header=False,
+    )
+
+
+HostOpt = Annotated[str | None, typer.Option(help="Interface to listen on [default: RASTRO_HOST].")]
+PortOpt = Annotated[int | None, typer.Option(help="Port to listen on [default: RASTRO_PORT].")]
+
+
+@app.command()
+def serve(
+    host: HostOpt = None,
+    port: PortOpt = None,
+    workers: Annotated[int | None, typer.Option(help="Worker processes [default: RASTRO_WORKERS].")] = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Serve the GraphQL API (migrates the embedded database first)."""
+    settings = Settings()
+    with database(settings, data_dir) as url:
+        if not settings.database_url:
+            run_migrations(url)
+        run_server(settings, url, host or settings.host, port or settings.port, workers or settings.workers)
+
+
+@app.command()
+def demo(
+    host: HostOpt = None,
+    port: PortOpt = None,
+    scale: Annotated[float, typer.Option(help="Seed scale when the database is empty.", min=0.01)] = 1.0,
+    data_dir: DataDir = None,
+) -> None:
+    """Migrate, seed if empty, create an admin key and serve: the quickstart."""
+    settings = Settings()
+    with database(settings, data_dir) as url:
+        run_migrations(url)
+        if asyncio.run(is_empty(url)):
+            run_seed(url, scale)
+        key = asyncio.run(_create_key(url, f"demo-admin-{dt.datetime.now():%Y%m%d-%H%M%S-%f}", Role.ADMIN))
+        host, port = host or settings.host, port or settings.port
+        out.print(f"GraphQL: http://{host}:{port}/graphql", markup=False, highlight=False)
+        out.print(f"Admin API key: {key}", markup=False, highlight=False)
+        out.print("Send it as 'Authorization: Bearer <key>'. Ctrl-C stops the server.", markup=False)
+        sys.stdout.flush()
+        run_server(settings, url, host, port, 1)
+
+
+async def _create_key(url: str, name: str, role: Role) -> str:
+    engine = create_engine(url, Settings())
+    try:
+        return await key_admin.create_key(create_sessionmaker(engine), name, role)
+    finally:
+        await engine.dispose()
+
+
+@keys_app.command("create")
+def keys_create(
+    role: Annotated[Role, typer.Option(help="What the key may do.")],
+    name: Annotated[str, typer.Option(help="A unique name, e.g. the client that uses it.")],
+    data_dir: DataDir = None,
+) -> None:
+    """Create a key and print it (it is stored hashed and cannot be shown again)."""
+    if not 1 <= len(name) <= 100:
+        raise fail("--name must be 1 to 100 characters")
+    with database(Settings(), data_dir) as url:
+        try:
+            key = asyncio.run(_create_key(url, name, role))
+        except key_admin.KeyAdminError as error:
+            raise fail(str(error)) from None
+    out.print(key, markup=False, highlight=False)
+
+
+@keys_app.command("list")
+def keys_list(data_dir: DataDir = None) -> None:
+    """List keys: name, role, prefix, created, last used, revoked."""
+
+    async def fetch(url: str) -> list[ApiKey]:
+        engine = create_engine(url, Settings())
+        try:
+            return list(await key_admin.list_keys(create_sessionmaker(engine)))
+        finally:
+            await engine.dispose()
+
+    with database(Settings(), data_dir) as url:
+        rows = asyncio.run(fetch(url))
+    table = Table("name", "role", "prefix", "created", "last used", "revoked")
+    for row in rows:
+        table.add_row(
+            row.name,
+            row.role,
+            row.key_prefix,
+            f"{row.created_at:%Y-%m-%d %H:%M}",
+            f"{row.last_used_at:%Y-%m-%d %H:%M}" if row.last_used_at else "-",
+            f"{row.revoked_at:%Y-%m-%d %H:%M}" if row.revoked_at else "-",
+        )
+    out.print(table)
+
+
+@keys_app.command("revoke")
+def keys_revoke(
+    name: Annotated[str, typer.Argument(help="Name of the key to revoke.")], data_dir: DataDir = None
+) -> None:
+    """Revoke a key: requests with it get 401 from now on."""
+
+    async def revoke(url: str) -> None:
+        engine = create_engine(url, Settings())
+        try:
+            await key_admin.revoke_key(create_sessionmaker(engine), name)
+        finally:
+            await engine.dispose()
+
+    with database(Settings(), data_dir) as url:
+        try:
+            asyncio.run(revoke(url))
+        except key_admin.KeyAdminError as error:
+            raise fail(str(error)) from None
+    out.print(f"Revoked {name}.", markup=False)
+
+
+@app.command("export-schema")
+def export_schema(
+    output: Annotated[
+        Path | None, typer.Option(help="File to write; '-' for stdout [default: schema/schema.graphql].")
+    ] = None,
+) -> None:
+    """Write the GraphQL SDL."""
+    from schema.schema import SDL_PATH, sdl
+
+    text = sdl()
+    if output == Path("-"):
+        sys.stdout.write(text)
+        return
+    target = output or SDL_PATH
+    target.write_text(text, encoding="utf-8")
+    out.print(f"Wrote {target}", markup=False)
+
+
+def main() -> None:
+    app()

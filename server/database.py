@@ -1,0 +1,44 @@
+"""Engine and session factory; DSN conversions between libpq URLs and SQLAlchemy's asyncpg dialect."""
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+from server.settings import Settings
+
+
+def sqlalchemy_url(url: str) -> str:
+    """postgresql://... (as users write it) -> postgresql+asyncpg://..."""
+    parsed = make_url(url)
+    if parsed.drivername in ("postgres", "postgresql", "postgresql+asyncpg"):
+        return parsed.set(drivername="postgresql+asyncpg").render_as_string(hide_password=False)
+    raise ValueError(f"DATABASE_URL must be a postgresql:// URL, got scheme {parsed.drivername!r}")
+
+
+def libpq_url(url: str) -> str:
+    """postgresql+asyncpg://... -> postgresql://... (for asyncpg, psql and the seed runner)."""
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def describe_host(url: str) -> str:
+    parsed = make_url(url)
+    host = parsed.host or str(parsed.query.get("host", "localhost"))
+    return f"{host}:{parsed.port or 5432}" if parsed.host else host
+
+
+def create_engine(url: str, settings: Settings) -> AsyncEngine:
+    return create_async_engine(
+        sqlalchemy_url(url),
+        pool_size=settings.pool_size,
+        max_overflow=settings.pool_max_overflow,
+        pool_pre_ping=True,
+        connect_args={
+            "server_settings": {
+                "statement_timeout": str(settings.statement_timeout_ms),
+                "application_name": "rastro",
+            },
+        },
+    )
+
+
+def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, expire_on_commit=False)

@@ -1,0 +1,28 @@
+"""/healthz (the process answers) and /readyz (the database answers and migrations are at head)."""
+
+from sqlalchemy import text
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+from server.migrate import current_revision, head_revision
+
+
+async def healthz(_request: Request) -> JSONResponse:
+    return JSONResponse({"status": "ok"})
+
+
+async def readyz(request: Request) -> JSONResponse:
+    engine = request.app.state.engine
+    try:
+        async with engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+        revision = await current_revision(engine)
+    except Exception as error:  # any database failure means not ready
+        return JSONResponse({"status": "unavailable", "database": type(error).__name__}, status_code=503)
+    head = head_revision()
+    if revision != head:
+        return JSONResponse(
+            {"status": "migrations pending", "database_revision": revision, "head_revision": head},
+            status_code=503,
+        )
+    return JSONResponse({"status": "ready", "revision": revision})
