@@ -1,5 +1,6 @@
 """Assembles the Strawberry schema; `schema` (default limits) is what schema.graphql snapshots."""
 
+from collections.abc import Callable
 from pathlib import Path
 
 import strawberry
@@ -10,15 +11,19 @@ from schema.query import Query
 SDL_PATH = Path(__file__).parent / "schema.graphql"
 
 
-def build_schema(extensions: list[SchemaExtension] | None = None) -> strawberry.Schema:
+ExtensionFactory = Callable[[], SchemaExtension]
+
+
+def build_schema(extensions: list[ExtensionFactory] | None = None) -> strawberry.Schema:
     return strawberry.Schema(query=Query, extensions=extensions or [])
 
 
-def limit_extensions(max_depth: int, max_aliases: int, max_tokens: int) -> list[SchemaExtension]:
+def limit_extensions(max_depth: int, max_aliases: int, max_tokens: int) -> list[ExtensionFactory]:
+    """Fresh extension instances per request, as Strawberry requires."""
     return [
-        QueryDepthLimiter(max_depth=max_depth),
-        MaxAliasesLimiter(max_alias_count=max_aliases),
-        MaxTokensLimiter(max_token_count=max_tokens),
+        lambda: QueryDepthLimiter(max_depth=max_depth),
+        lambda: MaxAliasesLimiter(max_alias_count=max_aliases),
+        lambda: MaxTokensLimiter(max_token_count=max_tokens),
     ]
 
 

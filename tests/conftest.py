@@ -1,0 +1,111 @@
+"""Fixtures: a real PostgreSQL, migrated and seeded template databases, a database copy and a live server per test."""
+
+import asyncio
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import asyncpg
+import pytest
+
+from server.auth import generate_key, hash_key
+from server.migrate import upgrade
+from tests import pg
+from tests.live import LiveServer, live_server
+
+SEED_SCALE = 0.3
+
+
+@pytest.fixture(scope="session")
+def pg_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with pg.server_url(Path(tmp_path_factory.mktemp("embedded"))) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def migrated_template(pg_url: str) -> Iterator[str]:
+    name = pg.unique_name("rastro_tpl_migrated")
+    url = pg.create_database(pg_url, name)
+    asyncio.run(upgrade(url))
+    yield name
+    pg.drop_database(pg_url, name)
+
+
+def _seeded(pg_url: str, migrated_template: str, scale: float) -> Iterator[str]:
+    from server.seed import seed_database
+
+    name = pg.unique_name(f"rastro_tpl_seed{int(scale * 100)}")
+    url = pg.create_database(pg_url, name, template=migrated_template)
+    asyncio.run(seed_database(url, scale))
+    yield name
+    pg.drop_database(pg_url, name)
+
+
+@pytest.fixture(scope="session")
+def seeded_template(pg_url: str, migrated_template: str) -> Iterator[str]:
+    yield from _seeded(pg_url, migrated_template, SEED_SCALE)
+
+
+@pytest.fixture(scope="session")
+def large_seeded_template(pg_url: str, migrated_template: str) -> Iterator[str]:
+    yield from _seeded(pg_url, migrated_template, SEED_SCALE * 10)
+
+
+def _copy(pg_url: str, template: str) -> Iterator[str]:
+    name = pg.unique_name("rastro_test")
+    yield pg.create_database(pg_url, name, template=template)
+    pg.drop_database(pg_url, name)
+
+
+@pytest.fixture
+def db_url(pg_url: str, migrated_template: str) -> Iterator[str]:
+    """A freshly migrated, empty database of this test's own."""
+    yield from _copy(pg_url, migrated_template)
+
+
+@pytest.fixture
+def seeded_db_url(pg_url: str, seeded_template: str) -> Iterator[str]:
+    """A migrated database with demo data at SEED_SCALE, of this test's own."""
+    yield from _copy(pg_url, seeded_template)
+
+
+@pytest.fixture
+def server(db_url: str) -> Iterator[LiveServer]:
+    with live_server(db_url) as live:
+        yield live
+
+
+@pytest.fixture
+def seeded_server(seeded_db_url: str) -> Iterator[LiveServer]:
+    with live_server(seeded_db_url) as live:
+        yield live
+
+
+async def _insert_key(url: str, name: str, role: str) -> str:
+    key = generate_key()
+    connection = await asyncpg.connect(url)
+    try:
+        await connection.execute(
+            "INSERT INTO api_keys (name, role, key_prefix, key_hash) VALUES ($1, $2, $3, $4)",
+            name, role, key[:12], hash_key(key),
+        )
+    finally:
+        await connection.close()
+    return key
+
+
+KeyMaker = Callable[[str], str]
+
+
+def key_maker(url: str) -> KeyMaker:
+    counter = iter(range(1_000_000))
+    return lambda role: asyncio.run(_insert_key(url, f"test-{role}-{next(counter)}", role))
+
+
+@pytest.fixture
+def make_key(db_url: str) -> KeyMaker:
+    return key_maker(db_url)
+
+
+@pytest.fixture
+def make_seeded_key(seeded_db_url: str) -> KeyMaker:
+    return key_maker(seeded_db_url)
