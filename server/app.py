@@ -20,7 +20,7 @@ def create_app(settings: Settings, database_url: str) -> Starlette:
     schema = build_schema(
         [
             *limit_extensions(settings.max_query_depth, settings.max_aliases, settings.max_tokens),
-            mask_errors(),
+            mask_errors,
         ]
     )
     view = graphql_view(schema, settings.graphiql)

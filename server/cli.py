@@ -13,7 +13,6 @@ import typer
 import uvicorn
 from rich.console import Console
 from rich.progress import Progress
-from rich.table import Table
 
 from models import ApiKey
 from resolvers.context import Role
@@ -39,12 +38,12 @@ DataDir = Annotated[
 
 
 def fail(message: str) -> typer.Exit:
-    err.print(f"rastro: {message}", markup=False, highlight=False)
+    err.print(f"rastro: {message}", markup=False, highlight=False, soft_wrap=True)
     return typer.Exit(code=2)
 
 
 @contextlib.contextmanager
-def database(settings: Settings, data_dir: Path | None) -> Iterator[str]:
+def database(settings: Settings, data_dir: Path | None, migrate: bool = False) -> Iterator[str]:
     """DATABASE_URL when set, else the embedded server (started here, stopped on exit); checked reachable."""
     with contextlib.ExitStack() as stack:
         if settings.database_url:
@@ -55,6 +54,8 @@ def database(settings: Settings, data_dir: Path | None) -> Iterator[str]:
             asyncio.run(check_reachable(url))
         except DatabaseUnreachable as error:
             raise fail(f"cannot reach PostgreSQL at {describe_host(url)}: {error}") from None
+        if migrate:
+            run_migrations(url)
         yield url
 
 
@@ -172,7 +173,7 @@ def keys_create(
     """Create a key and print it (it is stored hashed and cannot be shown again)."""
     if not 1 <= len(name) <= 100:
         raise fail("--name must be 1 to 100 characters")
-    with database(Settings(), data_dir) as url:
+    with database(Settings(), data_dir, migrate=True) as url:
         try:
             key = asyncio.run(_create_key(url, name, role))
         except key_admin.KeyAdminError as error:
@@ -191,19 +192,16 @@ def keys_list(data_dir: DataDir = None) -> None:
         finally:
             await engine.dispose()
 
-    with database(Settings(), data_dir) as url:
+    with database(Settings(), data_dir, migrate=True) as url:
         rows = asyncio.run(fetch(url))
-    table = Table("name", "role", "prefix", "created", "last used", "revoked")
-    for row in rows:
-        table.add_row(
-            row.name,
-            row.role,
-            row.key_prefix,
-            f"{row.created_at:%Y-%m-%d %H:%M}",
-            f"{row.last_used_at:%Y-%m-%d %H:%M}" if row.last_used_at else "-",
-            f"{row.revoked_at:%Y-%m-%d %H:%M}" if row.revoked_at else "-",
-        )
-    out.print(table)
+    def when(value: dt.datetime | None) -> str:
+        return f"{value:%Y-%m-%d %H:%M}" if value else "-"
+
+    lines = [("NAME", "ROLE", "PREFIX", "CREATED", "LAST USED", "REVOKED")]
+    lines += [(r.name, r.role, r.key_prefix, when(r.created_at), when(r.last_used_at), when(r.revoked_at)) for r in rows]
+    widths = [max(len(line[i]) for line in lines) for i in range(6)]
+    for line in lines:
+        sys.stdout.write("  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip() + "\n")
 
 
 @keys_app.command("revoke")
@@ -219,7 +217,7 @@ def keys_revoke(
         finally:
             await engine.dispose()
 
-    with database(Settings(), data_dir) as url:
+    with database(Settings(), data_dir, migrate=True) as url:
         try:
             asyncio.run(revoke(url))
         except key_admin.KeyAdminError as error:
