@@ -3,7 +3,7 @@
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CHAR, CheckConstraint, ForeignKey, Index, Text, UniqueConstraint, text
+from sqlalchemy import CHAR, CheckConstraint, Computed, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, Timestamps, money4, str20, str50, str100, str255, str320, str500
@@ -27,12 +27,17 @@ class TransactionStatus(Timestamps, Base):
 
 class Customer(Timestamps, Base):
     __tablename__ = "customers"
+    __table_args__ = (Index("idx_customers_hashed_email", "hashed_email"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str255 | None]
     email: Mapped[str320] = mapped_column(unique=True)
     phone: Mapped[str50 | None]
     document: Mapped[str20 | None]  # CPF/CNPJ
+    # sha256 of lower(trim(email)), as leads.hashed_email: how a lead finds its purchases.
+    hashed_email: Mapped[str | None] = mapped_column(
+        String(64), Computed("rastro_email_hash(email)", persisted=True)
+    )
 
     transactions: Mapped[list["Transaction"]] = relationship(
         back_populates="customer", lazy="raise", passive_deletes=True

@@ -4,8 +4,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement
 
-import models
-from loaders.keyset import Ordering, asc
+from loaders.keyset import Ordering
 from loaders.page import Page
 from loaders.paged import root_page
 from resolvers.context import Info
@@ -27,4 +26,4 @@ async def root_connection(
     return await root_page(info.context.loaders.sessions, model, where, ordering, tag, page_window)
 
 
-DOMAINS_BY_NAME = asc("name", models.Domain.domain_name, models.Domain.domain_id)
+

@@ -1,0 +1,149 @@
+"""Root fields for domains, landing pages, sessions and visitor journeys."""
+
+import enum
+import uuid
+
+import strawberry
+from sqlalchemy import ColumnElement, exists, select
+
+import models
+from loaders.keyset import Ordering, asc, desc
+from resolvers import orderings
+from resolvers.context import Info
+from resolvers.errors import ArgumentError
+from resolvers.roots import root_connection
+from schema.inputs import DateTimeRange, OrderDirection, in_range
+from schema.node import Node, load_node
+from schema.pagination import Connection
+from schema.types.tracking import Domain, LandingPage, Session, VisitorJourney
+
+MAX_NODES = 100
+
+
+@strawberry.input(description="Which sessions: every given condition must hold.")
+class SessionFilter:
+    domain_id: uuid.UUID | None = None
+    visitor_id: str | None = None
+    converted: bool | None = None
+    started: DateTimeRange | None = None
+    utm_source: str | None = None
+    utm_medium: str | None = None
+    utm_campaign: str | None = None
+
+
+@strawberry.enum(description="What sessions are sorted by (ties broken by session id).")
+class SessionOrderField(enum.Enum):
+    STARTED_AT = "started_at"
+    LAST_ACTIVITY_AT = "last_activity_at"
+    TOTAL_PAGE_VIEWS = "total_page_views"
+
+
+@strawberry.input
+class SessionOrder:
+    field: SessionOrderField = SessionOrderField.STARTED_AT
+    direction: OrderDirection = OrderDirection.DESC
+
+
+def session_filters(value: SessionFilter | None) -> list[ColumnElement[bool]]:
+    if value is None:
+        return []
+    s, u = models.Session, models.UtmTracking
+    clauses: list[ColumnElement[bool]] = []
+    if value.domain_id is not None:
+        clauses.append(s.domain_id == value.domain_id)
+    if value.visitor_id is not None:
+        clauses.append(s.visitor_id == value.visitor_id)
+    if value.converted is not None:
+        clauses.append(s.converted.is_(value.converted))
+    clauses += in_range(s.started_at, value.started)
+    utm = [
+        column == wanted
+        for column, wanted in ((u.utm_source, value.utm_source), (u.utm_medium, value.utm_medium),
+                               (u.utm_campaign, value.utm_campaign))
+        if wanted is not None
+    ]
+    if utm:
+        clauses.append(exists(select(u.tracking_id).where(u.session_id == s.session_id, *utm)))
+    return clauses
+
+
+def session_ordering(order: SessionOrder | None) -> Ordering:
+    if order is None:
+        return orderings.SESSIONS
+    column = getattr(models.Session, order.field.value)
+    make = asc if order.direction is OrderDirection.ASC else desc
+    return make(f"{order.field.value}_{order.direction.value}", column, models.Session.session_id)
+
+
+@strawberry.type
+class TrackingQuery:
+    @strawberry.field(description="Any object by its global id; null when it does not exist.")
+    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
+        return await load_node(info, id)  # type: ignore[no-any-return]
+
+    @strawberry.field(description="Objects by global ids, in the order given (null where none exists).")
+    async def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[Node | None]:
+        if len(ids) > MAX_NODES:
+            raise ArgumentError("ids", f"may hold at most {MAX_NODES} ids, got {len(ids)}")
+        return [await load_node(info, global_id, "ids") for global_id in ids]
+
+    @strawberry.field(description="Domains, by name.")
+    async def domains(
+        self, info: Info, first: int | None = None, after: str | None = None,
+        last: int | None = None, before: str | None = None,
+    ) -> Connection[Domain]:
+        page = await root_connection(info, models.Domain, [], orderings.DOMAINS, first, after, last, before)
+        return Connection(page=page)
+
+    @strawberry.field(description="One domain by its id or its name; null when none matches.")
+    async def domain(
+        self, info: Info, domain_id: uuid.UUID | None = None, domain_name: str | None = None
+    ) -> Domain | None:
+        if (domain_id is None) == (domain_name is None):
+            raise ArgumentError("domainId", "or 'domainName': give exactly one")
+        if domain_name is not None:
+            return await info.context.loaders.one(models.Domain.domain_name).load(domain_name)  # type: ignore[no-any-return]
+        return await info.context.loaders.one(models.Domain.domain_id).load(domain_id)  # type: ignore[no-any-return]
+
+    @strawberry.field(description="One landing page by id; null when none matches.")
+    async def landing_page(self, info: Info, page_id: uuid.UUID) -> LandingPage | None:
+        return await info.context.loaders.one(models.LandingPage.page_id).load(page_id)  # type: ignore[no-any-return]
+
+    @strawberry.field(description="Landing pages, oldest first; domainId keeps one domain's.")
+    async def landing_pages(
+        self, info: Info, domain_id: uuid.UUID | None = None, first: int | None = None, after: str | None = None,
+        last: int | None = None, before: str | None = None,
+    ) -> Connection[LandingPage]:
+        where = [] if domain_id is None else [models.LandingPage.domain_id == domain_id]
+        page = await root_connection(info, models.LandingPage, where, orderings.LANDING_PAGES,
+                                     first, after, last, before)
+        return Connection(page=page)
+
+    @strawberry.field(description="One session by id; null when none matches.")
+    async def session(self, info: Info, session_id: str) -> Session | None:
+        return await info.context.loaders.one(models.Session.session_id).load(session_id)  # type: ignore[no-any-return]
+
+    @strawberry.field(description="Sessions matching a filter, latest first unless orderBy says otherwise.")
+    async def sessions(
+        self, info: Info, filter: SessionFilter | None = None, order_by: SessionOrder | None = None,
+        first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None,
+    ) -> Connection[Session]:
+        page = await root_connection(info, models.Session, session_filters(filter), session_ordering(order_by),
+                                     first, after, last, before)
+        return Connection(page=page)
+
+    @strawberry.field(description="A visitor's journey on one domain; null when none matches.")
+    async def visitor_journey(self, info: Info, visitor_id: str, domain_id: uuid.UUID) -> VisitorJourney | None:
+        loader = info.context.loaders.one(models.VisitorJourney.visitor_id, models.VisitorJourney.domain_id)
+        return await loader.load((visitor_id, domain_id))  # type: ignore[no-any-return]
+
+    @strawberry.field(description="Visitor journeys, most recently active first.")
+    async def visitor_journeys(
+        self, info: Info, domain_id: uuid.UUID | None = None, converted: bool | None = None,
+        first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None,
+    ) -> Connection[VisitorJourney]:
+        j = models.VisitorJourney
+        where = [c for c in (None if domain_id is None else j.domain_id == domain_id,
+                             None if converted is None else j.converted.is_(converted)) if c is not None]
+        page = await root_connection(info, j, where, orderings.VISITOR_JOURNEYS, first, after, last, before)
+        return Connection(page=page)

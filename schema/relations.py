@@ -1,0 +1,94 @@
+"""Relation fields in one line each: to_one (object or null) and to_many (a connection), batched by loaders."""
+
+from collections.abc import Hashable, Sequence
+from typing import Annotated, Any
+
+import strawberry
+from sqlalchemy import ColumnElement
+from sqlalchemy.orm import InstrumentedAttribute
+
+from loaders.keyset import Ordering
+from loaders.page import Page, build_page, empty_page
+from resolvers.context import Info
+from resolvers.pagination import window
+from schema.pagination import Connection
+
+Columns = tuple[InstrumentedAttribute[Any], ...]
+
+
+def lazy(type_name: str, module: str) -> Any:
+    """A reference to a GraphQL type defined in another module (resolved when the schema is built)."""
+    return Annotated[type_name, strawberry.lazy(module)]
+
+
+def _key(root: object, attrs: Sequence[str]) -> Any:
+    values = tuple(getattr(root, attr) for attr in attrs)
+    if any(value is None for value in values):
+        return None
+    return values[0] if len(values) == 1 else values
+
+
+def to_one(target: InstrumentedAttribute[Any] | Columns, parent: str | tuple[str, ...], node: Any, description: str) -> Any:
+    """The row of `target` whose key equals the parent's `parent` attribute(s); null when none."""
+    columns = target if isinstance(target, tuple) else (target,)
+    attrs = parent if isinstance(parent, tuple) else (parent,)
+
+    async def resolve(root: strawberry.Parent[Any], info: Info) -> Any:
+        key = _key(root, attrs)
+        return None if key is None else await info.context.loaders.one(*columns).load(key)
+
+    resolve.__annotations__["return"] = node | None
+    return strawberry.field(resolver=resolve, description=description)
+
+
+async def children_page(
+    info: Info,
+    columns: Columns,
+    key: Any,
+    ordering: Ordering,
+    first: int | None,
+    after: str | None,
+    last: int | None,
+    before: str | None,
+    where: Sequence[ColumnElement[bool]] = (),
+    where_key: Hashable = None,
+) -> Page[Any]:
+    """One parent's page of children; all parents of a level share one statement through the loader."""
+    tag = f"{columns[0].class_.__tablename__}:{ordering.name}"
+    page_window = window(info, tag, ordering, first, after, last, before)
+    if key is None:
+        return empty_page()
+    loaders = info.context.loaders
+    rows = await loaders.paged(columns, where, where_key, ordering, page_window).load(key)
+    counts = loaders.counts(columns, where, where_key)
+
+    async def count() -> int:
+        return int(await counts.load(key))
+
+    return build_page(list(rows), tag, ordering, page_window, count)
+
+
+def to_many(
+    target: InstrumentedAttribute[Any] | Columns,
+    parent: str | tuple[str, ...],
+    node: Any,
+    ordering: Ordering,
+    description: str,
+) -> Any:
+    """The rows of the target table whose `target` column(s) equal the parent's `parent` attribute(s)."""
+    columns = target if isinstance(target, tuple) else (target,)
+    attrs = parent if isinstance(parent, tuple) else (parent,)
+
+    async def resolve(
+        root: strawberry.Parent[Any],
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Any:
+        page = await children_page(info, columns, _key(root, attrs), ordering, first, after, last, before)
+        return Connection(page=page)
+
+    resolve.__annotations__["return"] = Connection[node]  # type: ignore[valid-type]
+    return strawberry.field(resolver=resolve, description=description)
