@@ -18,15 +18,15 @@ Columns = tuple[InstrumentedAttribute[Any], ...]
 class LoaderRegistry:
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self.sessions = sessions
-        self._loaders: dict[Hashable, DataLoader] = {}
+        self._loaders: dict[Hashable, DataLoader[Any, Any]] = {}
 
-    def _get(self, key: Hashable, factory: Callable[[], DataLoader]) -> DataLoader:
+    def _get(self, key: Hashable, factory: Callable[[], DataLoader[Any, Any]]) -> DataLoader[Any, Any]:
         loader = self._loaders.get(key)
         if loader is None:
             loader = self._loaders[key] = factory()
         return loader
 
-    def one(self, *columns: InstrumentedAttribute[Any]) -> DataLoader:
+    def one(self, *columns: InstrumentedAttribute[Any]) -> DataLoader[Any, Any]:
         return self._get(("one", columns), lambda: one_by(self.sessions, columns))
 
     def many(
@@ -35,7 +35,7 @@ class LoaderRegistry:
         where: Sequence[ColumnElement[bool]] = (),
         where_key: Hashable = None,
         order_by: Sequence[ColumnElement[Any]] = (),
-    ) -> DataLoader:
+    ) -> DataLoader[Any, Any]:
         return self._get(
             ("many", columns, where_key), lambda: rows_by(self.sessions, columns, where, order_by)
         )
@@ -47,7 +47,7 @@ class LoaderRegistry:
         where_key: Hashable,
         ordering: Ordering,
         window: Window,
-    ) -> DataLoader:
+    ) -> DataLoader[Any, Any]:
         return self._get(
             ("paged", columns, where_key, ordering.name, window),
             lambda: paged_children(self.sessions, columns, where, ordering, window),
@@ -55,5 +55,5 @@ class LoaderRegistry:
 
     def counts(
         self, columns: Columns, where: Sequence[ColumnElement[bool]], where_key: Hashable
-    ) -> DataLoader:
+    ) -> DataLoader[Any, Any]:
         return self._get(("count", columns, where_key), lambda: child_counts(self.sessions, columns, where))

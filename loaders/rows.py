@@ -27,7 +27,7 @@ def rows_by(
     columns: Sequence[InstrumentedAttribute[Any]],
     where: Sequence[ColumnElement[bool]] = (),
     order_by: Sequence[ColumnElement[Any]] = (),
-) -> DataLoader:
+) -> DataLoader[Any, Any]:
     """key -> every row whose `columns` equal the key (a tuple when there are several columns)."""
     model = columns[0].class_
 
@@ -45,7 +45,7 @@ def rows_by(
 
 def one_by(
     sessions: async_sessionmaker[AsyncSession], columns: Sequence[InstrumentedAttribute[Any]]
-) -> DataLoader:
+) -> DataLoader[Any, Any]:
     """key -> the row whose `columns` equal the key, or None (for unique keys)."""
     many = rows_by(sessions, columns)
 

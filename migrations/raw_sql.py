@@ -7,7 +7,7 @@ from sqlalchemy.util import await_only
 
 
 def run_script(text: str) -> None:
-    # SQLAlchemy prepares each statement; a script with DO blocks and functions needs the driver's own execute.
+    # SQLAlchemy prepares statements; a script of many statements needs the driver's own execute.
     driver_connection = op.get_bind().connection.driver_connection
     assert driver_connection is not None
     await_only(driver_connection.execute(text))

@@ -13,7 +13,9 @@ PAGE_VIEWS_BY_TIME = desc("created", models.PageView.created_at, models.PageView
 EVENTS = asc("created", models.Event.created_at, models.Event.event_id)
 LEADS = desc("created", models.Lead.created_at, models.Lead.lead_id)
 LEAD_STAGES = asc("chronological", models.LeadStage.created_at, models.LeadStage.stage_id)
-OFFLINE_CONVERSIONS = desc("date", models.OfflineConversion.conversion_date, models.OfflineConversion.conversion_id)
+OFFLINE_CONVERSIONS = desc(
+    "date", models.OfflineConversion.conversion_date, models.OfflineConversion.conversion_id
+)
 INTEGRATION_LOGS = desc("created", models.IntegrationLog.created_at, models.IntegrationLog.log_id)
 PLATFORM_SYNC_LOGS = asc("created", models.PlatformSyncLog.created_at, models.PlatformSyncLog.sync_id)
 CUSTOMERS = asc("id", models.Customer.id)

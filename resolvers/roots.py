@@ -24,6 +24,3 @@ async def root_connection(
     tag = f"{model.__tablename__}:{ordering.name}"
     page_window = window(info, tag, ordering, first, after, last, before)
     return await root_page(info.context.loaders.sessions, model, where, ordering, tag, page_window)
-
-
-

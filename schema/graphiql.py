@@ -1,4 +1,4 @@
-"""GraphiQL for analysts: Strawberry's page, opening on the journey query with an Authorization header to fill."""
+"""GraphiQL for analysts: Strawberry's page, opening on the journey query and an Authorization header."""
 
 import json
 import re

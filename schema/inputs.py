@@ -20,7 +20,9 @@ class DateTimeRange:
     to: dt.datetime | None = None
 
 
-def in_range(column: InstrumentedAttribute[dt.datetime], value: DateTimeRange | None) -> list[ColumnElement[bool]]:
+def in_range(
+    column: InstrumentedAttribute[dt.datetime], value: DateTimeRange | None
+) -> list[ColumnElement[bool]]:
     if value is None:
         return []
     clauses: list[ColumnElement[bool]] = []

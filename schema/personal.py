@@ -10,7 +10,9 @@ from resolvers.context import Context
 
 
 class PersonalData(FieldExtension):
-    def resolve(self, next_: SyncExtensionResolver, source: Any, info: strawberry.Info[Context, None], **kwargs: Any) -> Any:
+    def resolve(
+        self, next_: SyncExtensionResolver, source: Any, info: strawberry.Info[Context, None], **kwargs: Any
+    ) -> Any:
         return next_(source, info, **kwargs) if info.context.sees_personal_data else None
 
     async def resolve_async(
@@ -21,5 +23,6 @@ class PersonalData(FieldExtension):
 
 def personal(description: str) -> Any:
     """A nullable field holding personal data (name, e-mail, phone, document, IP, user agent)."""
-    return strawberry.field(description=f"{description} Personal data: null for the viewer role.",
-                            extensions=[PersonalData()])
+    return strawberry.field(
+        description=f"{description} Personal data: null for the viewer role.", extensions=[PersonalData()]
+    )

@@ -1,4 +1,4 @@
-"""Relation fields in one line each: to_one (object or null) and to_many (a connection), batched by loaders."""
+"""Relation fields in one line each: to_one (object or null) and to_many (a connection), batched."""
 
 from collections.abc import Hashable, Sequence
 from typing import Annotated, Any
@@ -28,7 +28,9 @@ def _key(root: object, attrs: Sequence[str]) -> Any:
     return values[0] if len(values) == 1 else values
 
 
-def to_one(target: InstrumentedAttribute[Any] | Columns, parent: str | tuple[str, ...], node: Any, description: str) -> Any:
+def to_one(
+    target: InstrumentedAttribute[Any] | Columns, parent: str | tuple[str, ...], node: Any, description: str
+) -> Any:
     """The row of `target` whose key equals the parent's `parent` attribute(s); null when none."""
     columns = target if isinstance(target, tuple) else (target,)
     attrs = parent if isinstance(parent, tuple) else (parent,)

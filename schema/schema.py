@@ -6,7 +6,7 @@ from pathlib import Path
 import strawberry
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter, SchemaExtension
 
-import schema.types  # noqa: F401  (registers every Node type)
+from schema import types as node_types  # noqa: F401  (registers every Node type)
 from schema.query import Query
 
 SDL_PATH = Path(__file__).parent / "schema.graphql"

@@ -46,10 +46,7 @@ def fail(message: str) -> typer.Exit:
 def database(settings: Settings, data_dir: Path | None, migrate: bool = False) -> Iterator[str]:
     """DATABASE_URL when set, else the embedded server (started here, stopped on exit); checked reachable."""
     with contextlib.ExitStack() as stack:
-        if settings.database_url:
-            url = settings.database_url
-        else:
-            url = stack.enter_context(embedded_postgres(data_dir or settings.data_dir))
+        url = settings.database_url or stack.enter_context(embedded_postgres(data_dir or settings.data_dir))
         try:
             asyncio.run(check_reachable(url))
         except DatabaseUnreachable as error:
@@ -194,14 +191,20 @@ def keys_list(data_dir: DataDir = None) -> None:
 
     with database(Settings(), data_dir, migrate=True) as url:
         rows = asyncio.run(fetch(url))
+
     def when(value: dt.datetime | None) -> str:
         return f"{value:%Y-%m-%d %H:%M}" if value else "-"
 
     lines = [("NAME", "ROLE", "PREFIX", "CREATED", "LAST USED", "REVOKED")]
-    lines += [(r.name, r.role, r.key_prefix, when(r.created_at), when(r.last_used_at), when(r.revoked_at)) for r in rows]
+    lines += [
+        (r.name, r.role, r.key_prefix, when(r.created_at), when(r.last_used_at), when(r.revoked_at))
+        for r in rows
+    ]
     widths = [max(len(line[i]) for line in lines) for i in range(6)]
     for line in lines:
-        sys.stdout.write("  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip() + "\n")
+        sys.stdout.write(
+            "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip() + "\n"
+        )
 
 
 @keys_app.command("revoke")

@@ -12,9 +12,9 @@ class DatabaseUnreachable(Exception):
     pass
 
 
-async def check_reachable(url: str, timeout: float = 10.0) -> None:
+async def check_reachable(url: str, connect_timeout: float = 10.0) -> None:
     try:
-        connection = await asyncpg.connect(libpq_url(url), timeout=timeout)
+        connection = await asyncpg.connect(libpq_url(url), timeout=connect_timeout)
     except (OSError, TimeoutError, socket.gaierror) as error:
         raise DatabaseUnreachable(_reason(error)) from error
     except asyncpg.PostgresError as error:

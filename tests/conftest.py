@@ -1,4 +1,4 @@
-"""Fixtures: a real PostgreSQL, migrated and seeded template databases, a database copy and a live server per test."""
+"""Fixtures: real PostgreSQL, migrated and seeded templates, a database copy and a live server per test."""
 
 import asyncio
 from collections.abc import Callable, Iterator
@@ -86,7 +86,10 @@ async def _insert_key(url: str, name: str, role: str) -> str:
     try:
         await connection.execute(
             "INSERT INTO api_keys (name, role, key_prefix, key_hash) VALUES ($1, $2, $3, $4)",
-            name, role, key[:12], hash_key(key),
+            name,
+            role,
+            key[:12],
+            hash_key(key),
         )
     finally:
         await connection.close()

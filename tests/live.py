@@ -62,7 +62,9 @@ def live_server(database_url: str, **overrides: Any) -> Iterator[LiveServer]:
     settings = Settings(database_url=database_url, **overrides)
     app = create_app(settings, database_url)
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    )
     thread = threading.Thread(target=lambda: asyncio.run(server.serve()), daemon=True)
     thread.start()
     deadline = time.monotonic() + 20

@@ -1,4 +1,4 @@
-"""Test databases: a real PostgreSQL (DATABASE_URL, else embedded), a template per dataset, a copy per test."""
+"""Test databases: real PostgreSQL (DATABASE_URL, else embedded), a template per dataset, a copy per test."""
 
 import asyncio
 import os

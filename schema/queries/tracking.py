@@ -58,8 +58,11 @@ def session_filters(value: SessionFilter | None) -> list[ColumnElement[bool]]:
     clauses += in_range(s.started_at, value.started)
     utm = [
         column == wanted
-        for column, wanted in ((u.utm_source, value.utm_source), (u.utm_medium, value.utm_medium),
-                               (u.utm_campaign, value.utm_campaign))
+        for column, wanted in (
+            (u.utm_source, value.utm_source),
+            (u.utm_medium, value.utm_medium),
+            (u.utm_campaign, value.utm_campaign),
+        )
         if wanted is not None
     ]
     if utm:
@@ -89,8 +92,12 @@ class TrackingQuery:
 
     @strawberry.field(description="Domains, by name.")
     async def domains(
-        self, info: Info, first: int | None = None, after: str | None = None,
-        last: int | None = None, before: str | None = None,
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[Domain]:
         page = await root_connection(info, models.Domain, [], orderings.DOMAINS, first, after, last, before)
         return Connection(page=page)
@@ -111,12 +118,18 @@ class TrackingQuery:
 
     @strawberry.field(description="Landing pages, oldest first; domainId keeps one domain's.")
     async def landing_pages(
-        self, info: Info, domain_id: uuid.UUID | None = None, first: int | None = None, after: str | None = None,
-        last: int | None = None, before: str | None = None,
+        self,
+        info: Info,
+        domain_id: uuid.UUID | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[LandingPage]:
         where = [] if domain_id is None else [models.LandingPage.domain_id == domain_id]
-        page = await root_connection(info, models.LandingPage, where, orderings.LANDING_PAGES,
-                                     first, after, last, before)
+        page = await root_connection(
+            info, models.LandingPage, where, orderings.LANDING_PAGES, first, after, last, before
+        )
         return Connection(page=page)
 
     @strawberry.field(description="One session by id; null when none matches.")
@@ -125,25 +138,53 @@ class TrackingQuery:
 
     @strawberry.field(description="Sessions matching a filter, latest first unless orderBy says otherwise.")
     async def sessions(
-        self, info: Info, filter: SessionFilter | None = None, order_by: SessionOrder | None = None,
-        first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None,
+        self,
+        info: Info,
+        filter: SessionFilter | None = None,
+        order_by: SessionOrder | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[Session]:
-        page = await root_connection(info, models.Session, session_filters(filter), session_ordering(order_by),
-                                     first, after, last, before)
+        page = await root_connection(
+            info,
+            models.Session,
+            session_filters(filter),
+            session_ordering(order_by),
+            first,
+            after,
+            last,
+            before,
+        )
         return Connection(page=page)
 
     @strawberry.field(description="A visitor's journey on one domain; null when none matches.")
-    async def visitor_journey(self, info: Info, visitor_id: str, domain_id: uuid.UUID) -> VisitorJourney | None:
+    async def visitor_journey(
+        self, info: Info, visitor_id: str, domain_id: uuid.UUID
+    ) -> VisitorJourney | None:
         loader = info.context.loaders.one(models.VisitorJourney.visitor_id, models.VisitorJourney.domain_id)
         return await loader.load((visitor_id, domain_id))  # type: ignore[no-any-return]
 
     @strawberry.field(description="Visitor journeys, most recently active first.")
     async def visitor_journeys(
-        self, info: Info, domain_id: uuid.UUID | None = None, converted: bool | None = None,
-        first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None,
+        self,
+        info: Info,
+        domain_id: uuid.UUID | None = None,
+        converted: bool | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[VisitorJourney]:
         j = models.VisitorJourney
-        where = [c for c in (None if domain_id is None else j.domain_id == domain_id,
-                             None if converted is None else j.converted.is_(converted)) if c is not None]
+        where = [
+            c
+            for c in (
+                None if domain_id is None else j.domain_id == domain_id,
+                None if converted is None else j.converted.is_(converted),
+            )
+            if c is not None
+        ]
         page = await root_connection(info, j, where, orderings.VISITOR_JOURNEYS, first, after, last, before)
         return Connection(page=page)

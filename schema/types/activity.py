@@ -24,10 +24,14 @@ class PageView(Node):
     updated_at: dt.datetime
 
     session = to_one(models.Session.session_id, "session_id", lazy("Session", TRACKING), "The session.")
-    landing_page = to_one(models.LandingPage.page_id, "page_id", lazy("LandingPage", TRACKING), "The page viewed.")
+    landing_page = to_one(
+        models.LandingPage.page_id, "page_id", lazy("LandingPage", TRACKING), "The page viewed."
+    )
 
 
-@node_type(models.Event, models.Event.event_id, "An interaction: click, scroll, form start, video play, download...")
+@node_type(
+    models.Event, models.Event.event_id, "An interaction: click, scroll, form start, video play, download..."
+)
 class Event(Node):
     event_id: uuid.UUID
     session_id: str

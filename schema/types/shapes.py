@@ -1,4 +1,4 @@
-"""Typed views of the JSONB shapes the seed documents define (DomainMetadata; LeadMetadata lives with leads)."""
+"""Typed views of JSONB shapes the seed documents define (DomainMetadata; LeadMetadata is with leads)."""
 
 from typing import Any
 
@@ -28,7 +28,9 @@ class DomainSettings:
     currency: str | None
 
 
-@strawberry.type(description="DomainMetadata: analytics ids and settings (see metadataJson for anything else).")
+@strawberry.type(
+    description="DomainMetadata: analytics ids and settings (see metadataJson for anything else)."
+)
 class DomainMetadata:
     analytics: DomainAnalytics
     settings: DomainSettings
@@ -42,6 +44,8 @@ def domain_metadata(raw: Any) -> DomainMetadata:
             facebook_pixel_id=text(analytics, "facebookPixelId"),
         ),
         settings=DomainSettings(
-            timezone=text(settings, "timezone"), language=text(settings, "language"), currency=text(settings, "currency")
+            timezone=text(settings, "timezone"),
+            language=text(settings, "language"),
+            currency=text(settings, "currency"),
         ),
     )

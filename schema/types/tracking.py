@@ -2,7 +2,7 @@
 
 import datetime as dt
 import uuid
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, cast
 
 import strawberry
 from strawberry.scalars import JSON
@@ -11,14 +11,17 @@ import models
 from resolvers import orderings
 from resolvers.context import Info
 from schema.node import Node, node_type
-from schema.personal import personal
 from schema.pagination import Connection
+from schema.personal import personal
 from schema.relations import children_page, lazy, to_many, to_one
 from schema.types.shapes import DomainMetadata, domain_metadata
 
 ACTIVITY = "schema.types.activity"
 LEADS = "schema.types.leads"
 HERE = "schema.types.tracking"
+
+if TYPE_CHECKING:
+    from schema.types.activity import Event
 
 
 @node_type(models.Domain, models.Domain.domain_id, "A tracked website.")
@@ -35,17 +38,34 @@ class Domain(Node):
 
     @strawberry.field(description="The metadata object as stored.")
     def metadata_json(self, root: strawberry.Parent[models.Domain]) -> JSON:
-        return root.metadata_
+        return cast(JSON, root.metadata_)
 
-    landing_pages = to_many(models.LandingPage.domain_id, "domain_id", lazy("LandingPage", HERE),
-                            orderings.LANDING_PAGES, "The domain's landing pages, oldest first.")
-    sessions = to_many(models.Session.domain_id, "domain_id", lazy("Session", HERE),
-                       orderings.SESSIONS, "Sessions on this domain, latest first.")
-    visitor_journeys = to_many(models.VisitorJourney.domain_id, "domain_id", lazy("VisitorJourney", HERE),
-                               orderings.VISITOR_JOURNEYS, "Visitors' journeys, most recently active first.")
+    landing_pages = to_many(
+        models.LandingPage.domain_id,
+        "domain_id",
+        lazy("LandingPage", HERE),
+        orderings.LANDING_PAGES,
+        "The domain's landing pages, oldest first.",
+    )
+    sessions = to_many(
+        models.Session.domain_id,
+        "domain_id",
+        lazy("Session", HERE),
+        orderings.SESSIONS,
+        "Sessions on this domain, latest first.",
+    )
+    visitor_journeys = to_many(
+        models.VisitorJourney.domain_id,
+        "domain_id",
+        lazy("VisitorJourney", HERE),
+        orderings.VISITOR_JOURNEYS,
+        "Visitors' journeys, most recently active first.",
+    )
 
 
-@node_type(models.LandingPage, models.LandingPage.page_id, "A landing page, possibly one variant of an A/B test.")
+@node_type(
+    models.LandingPage, models.LandingPage.page_id, "A landing page, possibly one variant of an A/B test."
+)
 class LandingPage(Node):
     page_id: uuid.UUID
     domain_id: uuid.UUID
@@ -59,18 +79,40 @@ class LandingPage(Node):
     updated_at: dt.datetime
 
     domain = to_one(models.Domain.domain_id, "domain_id", lazy("Domain", HERE), "The domain of this page.")
-    variants = to_many(models.LandingPage.ab_test_id, "ab_test_id", lazy("LandingPage", HERE),
-                       orderings.LANDING_PAGES, "Every variant of this page's A/B test (itself included).")
-    sessions_started = to_many(models.Session.first_page_id, "page_id", lazy("Session", HERE),
-                               orderings.SESSIONS, "Sessions that entered through this page.")
-    utm_trackings = to_many(models.UtmTracking.page_id, "page_id", lazy("UtmTracking", HERE),
-                            orderings.UTM_TRACKINGS, "UTM captures made on this page.")
-    page_views = to_many(models.PageView.page_id, "page_id", lazy("PageView", ACTIVITY),
-                         orderings.PAGE_VIEWS_BY_TIME, "Views of this page, latest first.")
-    events = to_many(models.Event.page_id, "page_id", lazy("Event", ACTIVITY),
-                     orderings.EVENTS, "Events on this page.")
-    leads = to_many(models.Lead.page_id, "page_id", lazy("Lead", LEADS),
-                    orderings.LEADS, "Leads captured on this page.")
+    variants = to_many(
+        models.LandingPage.ab_test_id,
+        "ab_test_id",
+        lazy("LandingPage", HERE),
+        orderings.LANDING_PAGES,
+        "Every variant of this page's A/B test (itself included).",
+    )
+    sessions_started = to_many(
+        models.Session.first_page_id,
+        "page_id",
+        lazy("Session", HERE),
+        orderings.SESSIONS,
+        "Sessions that entered through this page.",
+    )
+    utm_trackings = to_many(
+        models.UtmTracking.page_id,
+        "page_id",
+        lazy("UtmTracking", HERE),
+        orderings.UTM_TRACKINGS,
+        "UTM captures made on this page.",
+    )
+    page_views = to_many(
+        models.PageView.page_id,
+        "page_id",
+        lazy("PageView", ACTIVITY),
+        orderings.PAGE_VIEWS_BY_TIME,
+        "Views of this page, latest first.",
+    )
+    events = to_many(
+        models.Event.page_id, "page_id", lazy("Event", ACTIVITY), orderings.EVENTS, "Events on this page."
+    )
+    leads = to_many(
+        models.Lead.page_id, "page_id", lazy("Lead", LEADS), orderings.LEADS, "Leads captured on this page."
+    )
 
 
 @node_type(models.Session, models.Session.session_id, "One visit of a visitor to a domain.")
@@ -87,17 +129,39 @@ class Session(Node):
     updated_at: dt.datetime
 
     domain = to_one(models.Domain.domain_id, "domain_id", lazy("Domain", HERE), "The domain visited.")
-    first_page = to_one(models.LandingPage.page_id, "first_page_id", lazy("LandingPage", HERE),
-                        "The page the session entered through.")
-    visitor_journey = to_one((models.VisitorJourney.visitor_id, models.VisitorJourney.domain_id),
-                             ("visitor_id", "domain_id"), lazy("VisitorJourney", HERE),
-                             "The visitor's journey on this domain.")
-    utm_trackings = to_many(models.UtmTracking.session_id, "session_id", lazy("UtmTracking", HERE),
-                            orderings.UTM_TRACKINGS, "UTM captures of this session.")
-    page_views = to_many(models.PageView.session_id, "session_id", lazy("PageView", ACTIVITY),
-                         orderings.PAGE_VIEWS, "Page views in view order.")
-    leads = to_many(models.Lead.session_id, "session_id", lazy("Lead", LEADS),
-                    orderings.LEADS, "Leads captured in this session.")
+    first_page = to_one(
+        models.LandingPage.page_id,
+        "first_page_id",
+        lazy("LandingPage", HERE),
+        "The page the session entered through.",
+    )
+    visitor_journey = to_one(
+        (models.VisitorJourney.visitor_id, models.VisitorJourney.domain_id),
+        ("visitor_id", "domain_id"),
+        lazy("VisitorJourney", HERE),
+        "The visitor's journey on this domain.",
+    )
+    utm_trackings = to_many(
+        models.UtmTracking.session_id,
+        "session_id",
+        lazy("UtmTracking", HERE),
+        orderings.UTM_TRACKINGS,
+        "UTM captures of this session.",
+    )
+    page_views = to_many(
+        models.PageView.session_id,
+        "session_id",
+        lazy("PageView", ACTIVITY),
+        orderings.PAGE_VIEWS,
+        "Page views in view order.",
+    )
+    leads = to_many(
+        models.Lead.session_id,
+        "session_id",
+        lazy("Lead", LEADS),
+        orderings.LEADS,
+        "Leads captured in this session.",
+    )
 
     @strawberry.field(description="Events of this session in time order; eventType keeps one type.")
     async def events(
@@ -111,12 +175,24 @@ class Session(Node):
         before: str | None = None,
     ) -> Connection[Annotated["Event", strawberry.lazy(ACTIVITY)]]:
         where = [] if event_type is None else [models.Event.event_type == event_type]
-        page = await children_page(info, (models.Event.session_id,), root.session_id, orderings.EVENTS,
-                                   first, after, last, before, where, event_type)
+        page = await children_page(
+            info,
+            (models.Event.session_id,),
+            root.session_id,
+            orderings.EVENTS,
+            first,
+            after,
+            last,
+            before,
+            where,
+            event_type,
+        )
         return Connection(page=page)
 
 
-@node_type(models.VisitorJourney, models.VisitorJourney.journey_id, "A visitor's sessions on one domain, summed up.")
+@node_type(
+    models.VisitorJourney, models.VisitorJourney.journey_id, "A visitor's sessions on one domain, summed up."
+)
 class VisitorJourney(Node):
     journey_id: uuid.UUID
     visitor_id: str
@@ -131,13 +207,24 @@ class VisitorJourney(Node):
     updated_at: dt.datetime
 
     domain = to_one(models.Domain.domain_id, "domain_id", lazy("Domain", HERE), "The domain.")
-    sessions = to_many((models.Session.visitor_id, models.Session.domain_id), ("visitor_id", "domain_id"),
-                       lazy("Session", HERE), orderings.SESSIONS, "The visitor's sessions on this domain.")
-    conversion_session = to_one(models.Session.session_id, "conversion_session_id", lazy("Session", HERE),
-                                "The session in which the visitor converted.")
+    sessions = to_many(
+        (models.Session.visitor_id, models.Session.domain_id),
+        ("visitor_id", "domain_id"),
+        lazy("Session", HERE),
+        orderings.SESSIONS,
+        "The visitor's sessions on this domain.",
+    )
+    conversion_session = to_one(
+        models.Session.session_id,
+        "conversion_session_id",
+        lazy("Session", HERE),
+        "The session in which the visitor converted.",
+    )
 
 
-@node_type(models.UtmTracking, models.UtmTracking.tracking_id, "UTM parameters and click ids captured in a session.")
+@node_type(
+    models.UtmTracking, models.UtmTracking.tracking_id, "UTM parameters and click ids captured in a session."
+)
 class UtmTracking(Node):
     tracking_id: uuid.UUID
     session_id: str
@@ -160,8 +247,17 @@ class UtmTracking(Node):
 
     session = to_one(models.Session.session_id, "session_id", lazy("Session", HERE), "The session.")
     landing_page = to_one(models.LandingPage.page_id, "page_id", lazy("LandingPage", HERE), "The page.")
-    leads = to_many(models.Lead.utm_tracking_id, "tracking_id", lazy("Lead", LEADS),
-                    orderings.LEADS, "Leads attributed to this capture.")
-    offline_conversions = to_many(models.OfflineConversion.original_tracking_id, "tracking_id",
-                                  lazy("OfflineConversion", "schema.types.conversions"),
-                                  orderings.OFFLINE_CONVERSIONS, "Offline conversions attributed to this capture.")
+    leads = to_many(
+        models.Lead.utm_tracking_id,
+        "tracking_id",
+        lazy("Lead", LEADS),
+        orderings.LEADS,
+        "Leads attributed to this capture.",
+    )
+    offline_conversions = to_many(
+        models.OfflineConversion.original_tracking_id,
+        "tracking_id",
+        lazy("OfflineConversion", "schema.types.conversions"),
+        orderings.OFFLINE_CONVERSIONS,
+        "Offline conversions attributed to this capture.",
+    )

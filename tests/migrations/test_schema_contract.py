@@ -62,7 +62,10 @@ def test_migrated_database_has_every_reference_table_and_column(pg_url: str, db_
 def test_seed_queries_of_the_documents_run_on_a_seeded_database(seeded_db_url: str) -> None:
     result = subprocess.run(
         [sys.executable, str(SEED_QUERIES), seeded_db_url, "--require-rows"],
-        capture_output=True, text=True, timeout=300, check=False,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert ", 0 FAIL," in result.stdout
@@ -84,7 +87,10 @@ def test_downgrade_to_base_and_upgrade_again_never_touch_unrelated_tables(pg_url
         asyncio.run(upgrade(url))
         asyncio.run(run_sql(url, "UPDATE crm_notes SET body = 'still mine' WHERE id = 1"))
         asyncio.run(downgrade(url, "base"))
-        tables = {row[0] for row in asyncio.run(fetch(url, "SELECT tablename FROM pg_tables WHERE schemaname='public'"))}
+        tables = {
+            row[0]
+            for row in asyncio.run(fetch(url, "SELECT tablename FROM pg_tables WHERE schemaname='public'"))
+        }
         assert tables == {"crm_notes", "alembic_version", "rastro_alembic_version"}
         asyncio.run(upgrade(url))
         assert asyncio.run(fetch(url, "SELECT count(*) FROM domains")) == [(0,)]

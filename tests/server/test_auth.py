@@ -28,7 +28,9 @@ def test_typename_works_without_a_key(server: LiveServer) -> None:
         ("Bearer rst_thisKeyWasNeverIssued", "Unknown API key"),
     ],
 )
-def test_missing_malformed_or_unknown_key_is_401(server: LiveServer, header: str | None, message: str) -> None:
+def test_missing_malformed_or_unknown_key_is_401(
+    server: LiveServer, header: str | None, message: str
+) -> None:
     headers = {"Authorization": header} if header else {}
     with server.client() as client:
         response = client.post("/graphql", json=DOMAINS, headers=headers)
@@ -53,7 +55,9 @@ def test_a_revoked_key_stops_working(server: LiveServer, make_key: KeyMaker, db_
     assert "was revoked" in response.json()["errors"][0]["message"]
 
 
-def test_a_used_key_records_when_it_was_last_used(server: LiveServer, make_key: KeyMaker, db_url: str) -> None:
+def test_a_used_key_records_when_it_was_last_used(
+    server: LiveServer, make_key: KeyMaker, db_url: str
+) -> None:
     key = make_key("analyst")
     with server.client(key) as client:
         assert client.post("/graphql", json=DOMAINS).json() == {"data": {"domains": {"totalCount": 0}}}
@@ -68,7 +72,9 @@ def test_a_used_key_records_when_it_was_last_used(server: LiveServer, make_key: 
     assert asyncio.run(last_used()) is not None
 
 
-def test_the_database_stores_only_the_hash_of_a_key(server: LiveServer, make_key: KeyMaker, db_url: str) -> None:
+def test_the_database_stores_only_the_hash_of_a_key(
+    server: LiveServer, make_key: KeyMaker, db_url: str
+) -> None:
     key = make_key("admin")
 
     async def stored() -> list[str]:

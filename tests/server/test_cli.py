@@ -12,7 +12,9 @@ def rastro(*args: str, database_url: str | None, timeout: float = 120) -> subpro
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     if database_url:
         env["DATABASE_URL"] = database_url
-    return subprocess.run([RASTRO, *args], capture_output=True, text=True, env=env, timeout=timeout, check=False)
+    return subprocess.run(
+        [RASTRO, *args], capture_output=True, text=True, env=env, timeout=timeout, check=False
+    )
 
 
 def test_serve_with_an_unreachable_database_says_where_and_why_in_one_line() -> None:

@@ -4,9 +4,9 @@ import asyncio
 
 import asyncpg
 
+from tests import pg
 from tests.conftest import KeyMaker
 from tests.live import LiveServer, live_server
-from tests import pg
 
 
 def test_healthz_and_readyz_on_a_migrated_database(server: LiveServer) -> None:
@@ -64,7 +64,7 @@ def test_a_body_over_the_limit_is_413(server: LiveServer, make_key: KeyMaker) ->
 def test_too_deep_or_too_many_aliases_are_refused(server: LiveServer, make_key: KeyMaker) -> None:
     key = make_key("admin")
     deep = "{ domains { " + "edges { node { __typename } } " * 1 + "}}"
-    nested = "{ node(id: \"x\") { ... on Domain { id } } }"
+    nested = '{ node(id: "x") { ... on Domain { id } } }'
     aliases = "{ " + " ".join(f"a{i}: __typename" for i in range(40)) + " }"
     with server.client(key) as client:
         assert "errors" not in client.post("/graphql", json={"query": deep}).json()
