@@ -1,0 +1,72 @@
+"""The journey query costs the same number of SQL statements on a small and a 10x larger dataset."""
+
+from collections.abc import Iterator
+
+import pytest
+
+from schema.graphiql import JOURNEY_QUERY
+from tests import pg
+from tests.conftest import key_maker
+from tests.live import LiveServer, live_server
+
+# Relation levels of the journey query, each one statement: domain, landingPages, sessionsStarted (+ its
+# totalCount), utmTrackings, pageViews, pageViews.landingPage, events, leads, stages, offlineConversions,
+# platformSyncLogs, the lead's customer, transactions, payments; plus the API key lookup.
+MAX_STATEMENTS = 16
+FRAGMENT = (
+    JOURNEY_QUERY[JOURNEY_QUERY.index("fragment Journey") :]
+    .replace("landingPages(first: 3)", "landingPages(first: 11)")
+    .replace("sessionsStarted(first: 5)", "sessionsStarted(first: 50)")
+)
+# The journey of every domain: the larger dataset has more domains, so more rows at every level.
+ALL_DOMAINS = "query { domains(first: 100) { nodes { ...Journey } } }\n" + FRAGMENT
+
+
+@pytest.fixture
+def large_server(pg_url: str, large_seeded_template: str) -> Iterator[tuple[LiveServer, str]]:
+    name = pg.unique_name("rastro_large")
+    url = pg.create_database(pg_url, name, template=large_seeded_template)
+    try:
+        with live_server(url) as live:
+            yield live, url
+    finally:
+        pg.drop_database(pg_url, name)
+
+
+def run_journey(server: LiveServer, key: str) -> tuple[int, int, dict[str, object]]:
+    with server.client(key) as client:
+        server.counter.reset()
+        body = client.post("/graphql", json={"query": ALL_DOMAINS}).json()
+    assert "errors" not in body, body
+    return server.counter.count, count_nodes(body), body
+
+
+def count_nodes(value: object) -> int:
+    if isinstance(value, dict):
+        return sum(count_nodes(v) for v in value.values()) + (1 if "nodes" in value else 0)
+    if isinstance(value, list):
+        return len(value) + sum(count_nodes(v) for v in value)
+    return 0
+
+
+def test_journey_statements_depend_on_depth_not_on_rows(
+    seeded_server: LiveServer, seeded_db_url: str, large_server: tuple[LiveServer, str]
+) -> None:
+    small_key = key_maker(seeded_db_url)("analyst")
+    large, large_url = large_server
+    large_key = key_maker(large_url)("analyst")
+
+    small_statements, small_rows, small_body = run_journey(seeded_server, small_key)
+    large_statements, large_rows, _ = run_journey(large, large_key)
+
+    assert large_rows > 2 * small_rows, (small_rows, large_rows)  # the larger dataset really returns more
+    leads = [
+        lead
+        for domain in small_body["data"]["domains"]["nodes"]  # type: ignore[index]
+        for page in domain["landingPages"]["nodes"]
+        for session in page["sessionsStarted"]["nodes"]
+        for lead in session["leads"]["nodes"]
+    ]
+    assert leads, "the journey reached no lead: the query is too shallow to prove anything"
+    assert small_statements == large_statements
+    assert small_statements <= MAX_STATEMENTS, seeded_server.counter.statements
