@@ -1,8 +1,243 @@
-"""Root fields for the checkout purchase history. (Placeholder: being written.)"""
+"""Root fields for the checkout purchase history: customers, transactions, catalog, costs and statuses."""
+
+import datetime as dt
+import enum
+import hashlib
+from typing import Any
 
 import strawberry
+from sqlalchemy import ColumnElement, exists, select
+from sqlalchemy.orm import InstrumentedAttribute
+
+import models
+from loaders.keyset import Ordering, asc, desc
+from resolvers import orderings
+from resolvers.context import Info
+from resolvers.errors import ArgumentError
+from resolvers.roots import root_connection
+from schema.inputs import DateTimeRange, OrderDirection, in_range
+from schema.pagination import Connection
+from schema.types.checkout import Customer, MarketingCost, Offer, Product, Transaction, TransactionStatus
+
+
+def email_hash(email: str) -> str:
+    """customers.hashed_email of an address: sha256 of it trimmed and lowercased (rastro_email_hash)."""
+    return hashlib.sha256(email.strip().lower().encode()).hexdigest()
+
+
+def equal(column: InstrumentedAttribute[Any], wanted: object) -> list[ColumnElement[bool]]:
+    return [] if wanted is None else [column == wanted]
+
+
+@strawberry.input(description="A range of days: from (inclusive) and to (exclusive); either may be omitted.")
+class DateRange:
+    from_: dt.date | None = strawberry.field(default=None, name="from", description="First day included.")
+    to: dt.date | None = strawberry.field(default=None, description="First day no longer included.")
+
+
+def in_dates(column: InstrumentedAttribute[dt.date], value: DateRange | None) -> list[ColumnElement[bool]]:
+    if value is None:
+        return []
+    return [
+        *([] if value.from_ is None else [column >= value.from_]),
+        *([] if value.to is None else [column < value.to]),
+    ]
+
+
+@strawberry.input(description="Which transactions: every given condition must hold.")
+class TransactionFilter:
+    platform: str | None = strawberry.field(default=None, description="Checkout platform (hotmart...).")
+    status_code: str | None = strawberry.field(default=None, description="Status code, e.g. approved.")
+    order_date: DateTimeRange | None = strawberry.field(default=None, description="When ordered.")
+    customer_email: str | None = strawberry.field(
+        default=None, description="The buyer's e-mail, any case, surrounding spaces ignored."
+    )
+    offer_code: str | None = strawberry.field(
+        default=None, description="Sold under this offer code (as it was at sale time)."
+    )
+    tracking_source: str | None = strawberry.field(
+        default=None, description="The platform's tracking source."
+    )
+
+
+@strawberry.enum(description="What transactions are sorted by (ties broken by internal id).")
+class TransactionOrderField(enum.Enum):
+    ORDER_DATE = "order_date"
+    OFFER_PRICE = "offer_price"
+    CREATED_AT = "created_at"
+
+
+@strawberry.input(description="Sort order of transactions; latest order first by default.")
+class TransactionOrder:
+    field: TransactionOrderField = strawberry.field(
+        default=TransactionOrderField.ORDER_DATE, description="Sort column."
+    )
+    direction: OrderDirection = strawberry.field(default=OrderDirection.DESC, description="Direction.")
+
+
+def transaction_filters(value: TransactionFilter | None) -> list[ColumnElement[bool]]:
+    if value is None:
+        return []
+    t, s, c, o = models.Transaction, models.TransactionStatus, models.Customer, models.OfferSnapshot
+    clauses = [
+        *equal(t.platform, value.platform),
+        *equal(t.tracking_source, value.tracking_source),
+        *in_range(t.order_date, value.order_date),
+    ]
+    if value.status_code is not None:
+        clauses.append(t.status_id.in_(select(s.id).where(s.code == value.status_code)))
+    if value.customer_email is not None:
+        clauses.append(
+            t.customer_id.in_(select(c.id).where(c.hashed_email == email_hash(value.customer_email)))
+        )
+    if value.offer_code is not None:
+        clauses.append(exists(select(o.id).where(o.transaction_id == t.id, o.code == value.offer_code)))
+    return clauses
+
+
+def transaction_ordering(order: TransactionOrder | None) -> Ordering:
+    if order is None:
+        return orderings.TRANSACTIONS
+    column = getattr(models.Transaction, order.field.value)
+    make = asc if order.direction is OrderDirection.ASC else desc
+    return make(f"{order.field.value}_{order.direction.value}", column, models.Transaction.id)
 
 
 @strawberry.type
 class CheckoutQuery:
-    pass
+    @strawberry.field(description="One customer by id or by e-mail (any case); null when none matches.")
+    async def customer(self, info: Info, id: int | None = None, email: str | None = None) -> Customer | None:
+        if (id is None) == (email is None):
+            raise ArgumentError("id", "or 'email': give exactly one")
+        if email is not None:
+            # Several rows only if addresses differ just by case: the oldest wins.
+            loader = info.context.loaders.many((models.Customer.hashed_email,))
+            found: list[models.Customer] = await loader.load(email_hash(email))
+            return min(found, key=lambda row: row.id, default=None)  # type: ignore[return-value]
+        return await info.context.loaders.one(models.Customer.id).load(id)  # type: ignore[no-any-return]
+
+    @strawberry.field(description="Customers by id; email keeps the one with that address (any case).")
+    async def customers(
+        self,
+        info: Info,
+        email: str | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Customer]:
+        where = equal(models.Customer.hashed_email, None if email is None else email_hash(email))
+        page = await root_connection(
+            info, models.Customer, where, orderings.CUSTOMERS, first, after, last, before
+        )
+        return Connection(page=page)
+
+    @strawberry.field(
+        description="One transaction by internal id, or by the platform's transactionId and platform; "
+        "null when none matches."
+    )
+    async def transaction(
+        self,
+        info: Info,
+        id: int | None = None,
+        transaction_id: str | None = None,
+        platform: str | None = None,
+    ) -> Transaction | None:
+        if (id is None) == (transaction_id is None):
+            raise ArgumentError("id", "or 'transactionId': give exactly one")
+        if transaction_id is None:
+            if platform is not None:
+                raise ArgumentError("platform", "goes with 'transactionId', not with 'id'")
+            return await info.context.loaders.one(models.Transaction.id).load(id)  # type: ignore[no-any-return]
+        if platform is None:
+            raise ArgumentError("platform", "is required with 'transactionId' (ids are unique per platform)")
+        loader = info.context.loaders.one(models.Transaction.transaction_id, models.Transaction.platform)
+        return await loader.load((transaction_id, platform))  # type: ignore[no-any-return]
+
+    @strawberry.field(
+        description="Transactions matching a filter, latest order first unless orderBy says otherwise."
+    )
+    async def transactions(
+        self,
+        info: Info,
+        filter: TransactionFilter | None = None,
+        order_by: TransactionOrder | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Transaction]:
+        page = await root_connection(
+            info,
+            models.Transaction,
+            transaction_filters(filter),
+            transaction_ordering(order_by),
+            first,
+            after,
+            last,
+            before,
+        )
+        return Connection(page=page)
+
+    @strawberry.field(description="Products by id; platform keeps one platform's.")
+    async def products(
+        self,
+        info: Info,
+        platform: str | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Product]:
+        where = equal(models.Product.platform, platform)
+        page = await root_connection(
+            info, models.Product, where, orderings.PRODUCTS, first, after, last, before
+        )
+        return Connection(page=page)
+
+    @strawberry.field(description="Offers by internal id; every given filter must hold.")
+    async def offers(
+        self,
+        info: Info,
+        product_id: int | None = None,
+        code: str | None = None,
+        is_active: bool | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Offer]:
+        o = models.Offer
+        where = [*equal(o.product_id, product_id), *equal(o.code, code), *equal(o.is_active, is_active)]
+        page = await root_connection(info, o, where, orderings.OFFERS, first, after, last, before)
+        return Connection(page=page)
+
+    @strawberry.field(description="Ad spend, latest day first; every given filter must hold.")
+    async def marketing_costs(
+        self,
+        info: Info,
+        source: str | None = None,
+        medium: str | None = None,
+        campaign: str | None = None,
+        cost_date: DateRange | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[MarketingCost]:
+        m = models.MarketingCost
+        where = [
+            *equal(m.source, source),
+            *equal(m.medium, medium),
+            *equal(m.campaign, campaign),
+            *in_dates(m.cost_date, cost_date),
+        ]
+        page = await root_connection(info, m, where, orderings.MARKETING_COSTS, first, after, last, before)
+        return Connection(page=page)
+
+    @strawberry.field(description="Every transaction status, by id.")
+    async def transaction_statuses(self, info: Info) -> list[TransactionStatus]:
+        # A small lookup table: one plain list, no pagination.
+        statement = select(models.TransactionStatus).order_by(models.TransactionStatus.id)
+        async with info.context.sessions() as session:
+            return list((await session.execute(statement)).scalars())  # type: ignore[arg-type]

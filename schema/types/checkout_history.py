@@ -1,0 +1,151 @@
+"""Per-transaction history from the checkout platforms: payment attempts, UTMs, invoices, offer snapshots."""
+
+import datetime as dt
+import enum
+from decimal import Decimal
+from typing import cast
+
+import strawberry
+from strawberry.scalars import JSON
+
+import models
+from schema.node import Node, node_type
+from schema.relations import lazy, to_one
+from schema.types.checkout import CREATED, UPDATED
+
+CHECKOUT = "schema.types.checkout"
+
+
+@strawberry.enum(description="How a payment was attempted (mirrors payment_method_enum).")
+class PaymentMethod(enum.Enum):
+    CREDIT_CARD = "credit_card"
+    DEBIT_CARD = "debit_card"
+    PIX = "pix"
+    BOLETO = "boleto"
+    PAYPAL = "paypal"
+    GOOGLE_PAY = "google_pay"
+    APPLE_PAY = "apple_pay"
+    BANK_TRANSFER = "bank_transfer"
+    ACCOUNT_BALANCE = "account_balance"
+    OTHER = "other"
+
+
+@strawberry.enum(description="How a payment is split over time (mirrors payment_type_enum).")
+class PaymentType(enum.Enum):
+    SINGLE = "single"
+    INSTALLMENTS = "installments"
+    SUBSCRIPTION = "subscription"
+    RECURRING = "recurring"
+
+
+@node_type(
+    models.PaymentAttempt,
+    models.PaymentAttempt.id,
+    "One payment attempt or event of a transaction (declines included), from the platform's gateway.",
+)
+class PaymentAttempt(Node):
+    @strawberry.field(description="The attempt's id (platform_transaction_payment_history.id).")
+    def payment_id(self, root: strawberry.Parent[models.PaymentAttempt]) -> int:
+        return root.id
+
+    transaction_id: int = strawberry.field(description="The transaction's internalId.")
+
+    @strawberry.field(description="Payment method: card, PIX, boleto...")
+    def payment_method(self, root: strawberry.Parent[models.PaymentAttempt]) -> PaymentMethod | None:
+        return None if root.payment_method is None else PaymentMethod(root.payment_method.value)
+
+    @strawberry.field(description="Single payment, installments, subscription or recurring.")
+    def payment_type(self, root: strawberry.Parent[models.PaymentAttempt]) -> PaymentType | None:
+        return None if root.payment_type is None else PaymentType(root.payment_type.value)
+
+    installments: int | None = strawberry.field(description="Number of installments.")
+    value: Decimal | None = strawberry.field(description="Amount paid or attempted.")
+    payment_date: dt.datetime | None = strawberry.field(description="When the attempt was made.")
+    card_brand: str | None = strawberry.field(description="Card brand (visa, mastercard, elo...).")
+    card_last_digits: str | None = strawberry.field(description="Last 4 digits of the card; never more.")
+    bank_slip_barcode: str | None = strawberry.field(description="Boleto barcode.")
+    pix_code: str | None = strawberry.field(description="PIX copy-and-paste code.")
+
+    @strawberry.field(description="Gateway-specific details (decline_code, gateway_specific_code...).")
+    def metadata(self, root: strawberry.Parent[models.PaymentAttempt]) -> JSON | None:
+        return cast(JSON, root.metadata_)
+
+    created_at: dt.datetime = strawberry.field(description=CREATED)
+    updated_at: dt.datetime = strawberry.field(description=UPDATED)
+
+    transaction = to_one(
+        models.Transaction.id, "transaction_id", lazy("Transaction", CHECKOUT), "The transaction."
+    )
+
+
+@node_type(
+    models.TransactionUtm,
+    models.TransactionUtm.id,
+    "UTM parameters present when a transaction converted, as the checkout platform reported them.",
+)
+class TransactionUtm(Node):
+    @strawberry.field(description="The capture's id (platform_utm_history.id).")
+    def utm_id(self, root: strawberry.Parent[models.TransactionUtm]) -> int:
+        return root.id
+
+    transaction_id: int = strawberry.field(description="The transaction's internalId.")
+    utm_source: str | None = strawberry.field(description="Traffic origin (google, facebook...).")
+    utm_medium: str | None = strawberry.field(description="Marketing channel (cpc, email, social...).")
+    utm_campaign: str | None = strawberry.field(description="Campaign name.")
+    utm_term: str | None = strawberry.field(description="Keywords, mostly of paid search.")
+    utm_content: str | None = strawberry.field(description="Which version of the ad.")
+    capture_date: dt.datetime = strawberry.field(description="When the parameters were captured.")
+    created_at: dt.datetime = strawberry.field(description=CREATED)
+    updated_at: dt.datetime = strawberry.field(description=UPDATED)
+
+    transaction = to_one(
+        models.Transaction.id, "transaction_id", lazy("Transaction", CHECKOUT), "The transaction."
+    )
+
+
+@node_type(models.Invoice, models.Invoice.id, "A tax document (NF-e) issued for a transaction.")
+class Invoice(Node):
+    @strawberry.field(description="The invoice's id (platform_software_invoice_history.id).")
+    def invoice_id(self, root: strawberry.Parent[models.Invoice]) -> int:
+        return root.id
+
+    transaction_id: int = strawberry.field(description="The transaction's internalId.")
+    invoice_number: str | None = strawberry.field(description="Invoice number.")
+    invoice_series: str | None = strawberry.field(description="Invoice series.")
+    invoice_key: str | None = strawberry.field(description="NF-e access key (44 characters).")
+    issue_date: dt.datetime | None = strawberry.field(description="When the invoice was issued.")
+    status: str | None = strawberry.field(description="Invoice status (Emitida, Cancelada, Denegada...).")
+    xml_url: str | None = strawberry.field(description="URL of the invoice XML.")
+    pdf_url: str | None = strawberry.field(description="URL of the invoice PDF (DANFE).")
+    created_at: dt.datetime = strawberry.field(description=CREATED)
+    updated_at: dt.datetime = strawberry.field(description=UPDATED)
+
+    transaction = to_one(
+        models.Transaction.id, "transaction_id", lazy("Transaction", CHECKOUT), "The transaction."
+    )
+
+
+@node_type(
+    models.OfferSnapshot,
+    models.OfferSnapshot.id,
+    "The offer exactly as it was when a transaction was made, whatever changed since.",
+)
+class OfferSnapshot(Node):
+    @strawberry.field(description="The snapshot's id (platform_sale_offer_history.id).")
+    def snapshot_id(self, root: strawberry.Parent[models.OfferSnapshot]) -> int:
+        return root.id
+
+    transaction_id: int = strawberry.field(description="The transaction's internalId.")
+    code: str | None = strawberry.field(description="Offer code at sale time (e.g. BASICCOURSE).")
+    offer_id: str | None = strawberry.field(description="The platform's offer id (Offer.offerId).")
+    offer_name: str | None = strawberry.field(description="Offer name at sale time.")
+    description: str | None = strawberry.field(description="Offer description at sale time.")
+    created_at: dt.datetime = strawberry.field(description=CREATED)
+    updated_at: dt.datetime = strawberry.field(description=UPDATED)
+
+    transaction = to_one(
+        models.Transaction.id, "transaction_id", lazy("Transaction", CHECKOUT), "The transaction."
+    )
+    offer = to_one(
+        models.Offer.offer_id, "offer_id", lazy("Offer", CHECKOUT), "The offer as it is now; null when gone."
+    )
