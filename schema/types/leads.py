@@ -1,21 +1,194 @@
-"""Leads, their stages and integration logs. (Placeholder: being written.)"""
+"""Leads, their CRM pipeline stages and integration logs."""
 
+import datetime as dt
 import uuid
+from decimal import Decimal
+from typing import TYPE_CHECKING, Annotated, Any, cast
+
+import strawberry
+from strawberry.scalars import JSON
 
 import models
+from loaders.keyset import Ordering, Window, desc
+from resolvers import orderings
+from resolvers.context import Info
 from schema.node import Node, node_type
+from schema.pagination import Connection
+from schema.personal import personal
+from schema.relations import Columns, children_page, lazy, to_many, to_one
+from schema.types.lead_metadata import LeadMetadata, lead_metadata, lead_metadata_problems
+
+if TYPE_CHECKING:
+    from schema.types.checkout import Transaction
+
+__all__ = ["IntegrationLog", "Lead", "LeadMetadata", "LeadStage", "lead_metadata_problems"]
+
+CHECKOUT = "schema.types.checkout"
+CONVERSIONS = "schema.types.conversions"
+TRACKING = "schema.types.tracking"
+HERE = "schema.types.leads"
+
+LATEST_STAGE = desc("latest", models.LeadStage.created_at, models.LeadStage.stage_id)
+# limit + 1 rows are fetched per key; the first one is all we need.
+ONE = Window(limit=1)
 
 
-@node_type(models.Lead, models.Lead.lead_id, "A lead.")
+async def first_row(info: Info, columns: Columns, key: Any, ordering: Ordering) -> Any:
+    """The first row with `columns` equal to `key` in `ordering`; one statement for all keys of a level."""
+    if key is None:
+        return None
+    rows = await info.context.loaders.paged(columns, [], None, ordering, ONE).load(key)
+    return rows[0] if rows else None
+
+
+@node_type(models.Lead, models.Lead.lead_id, "A contact who filled in a form, with scoring and enrichment.")
 class Lead(Node):
-    lead_id: uuid.UUID
+    lead_id: uuid.UUID = strawberry.field(description="The lead's id.")
+    session_id: str = strawberry.field(description="The session in which the lead was captured.")
+    utm_tracking_id: uuid.UUID | None = strawberry.field(description="The UTM capture it is attributed to.")
+    page_id: uuid.UUID | None = strawberry.field(description="The landing page of the form.")
+    external_id: str | None = strawberry.field(description="The CRM's id for this contact.")
+    name: str | None = personal("Full name.")
+    email: str | None = personal("E-mail address.")
+    hashed_email: str | None = strawberry.field(description="sha256 hex of the trimmed lowercased e-mail.")
+    company: str | None = strawberry.field(description="Company name.")
+    phone: str | None = personal("Phone number.")
+    hashed_phone: str | None = strawberry.field(description="sha256 hex of the E.164 digits.")
+    is_business_email: bool = strawberry.field(description="Whether the e-mail is a corporate one.")
+    email_domain: str | None = strawberry.field(description="Domain of the e-mail address.")
+    lead_score: str | None = strawberry.field(description="Qualification grade, e.g. A.")
+    time_to_conversion: int | None = strawberry.field(description="Seconds from first visit to lead.")
+    created_at: dt.datetime = strawberry.field(description="When the lead was captured.")
+    updated_at: dt.datetime = strawberry.field(description="Last change.")
+
+    @strawberry.field(description="LeadMetadata: scoring, qualification and enrichment.")
+    def metadata(self, root: strawberry.Parent[models.Lead]) -> LeadMetadata:
+        return lead_metadata(root.metadata_)
+
+    @strawberry.field(description="The metadata object as stored.")
+    def metadata_json(self, root: strawberry.Parent[models.Lead]) -> JSON:
+        return cast(JSON, root.metadata_)
+
+    session = to_one(models.Session.session_id, "session_id", lazy("Session", TRACKING), "The session.")
+    utm_tracking = to_one(
+        models.UtmTracking.tracking_id,
+        "utm_tracking_id",
+        lazy("UtmTracking", TRACKING),
+        "The UTM capture the lead is attributed to.",
+    )
+    landing_page = to_one(
+        models.LandingPage.page_id, "page_id", lazy("LandingPage", TRACKING), "The page of the form."
+    )
+
+    @strawberry.field(description="Pipeline stages, oldest first; stageName keeps one stage.")
+    async def stages(
+        self,
+        root: strawberry.Parent[models.Lead],
+        info: Info,
+        stage_name: str | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Annotated["LeadStage", strawberry.lazy(HERE)]]:
+        where = [] if stage_name is None else [models.LeadStage.stage_name == stage_name]
+        page = await children_page(
+            info,
+            (models.LeadStage.lead_id,),
+            root.lead_id,
+            orderings.LEAD_STAGES,
+            first,
+            after,
+            last,
+            before,
+            where,
+            stage_name,
+        )
+        return Connection(page=page)
+
+    @strawberry.field(description="The latest stage (by createdAt); null when the lead has none.")
+    async def current_stage(
+        self, root: strawberry.Parent[models.Lead], info: Info
+    ) -> Annotated["LeadStage", strawberry.lazy(HERE)] | None:
+        stage = await first_row(info, (models.LeadStage.lead_id,), root.lead_id, LATEST_STAGE)
+        return cast("LeadStage | None", stage)
+
+    offline_conversions = to_many(
+        models.OfflineConversion.lead_id,
+        "lead_id",
+        lazy("OfflineConversion", CONVERSIONS),
+        orderings.OFFLINE_CONVERSIONS,
+        "Sales of this lead reported to the ad platforms, latest first.",
+    )
+    integration_logs = to_many(
+        models.IntegrationLog.lead_id,
+        "lead_id",
+        lazy("IntegrationLog", HERE),
+        orderings.INTEGRATION_LOGS,
+        "Deliveries of this lead to CRMs, webhooks and others, latest first.",
+    )
+    customer = to_one(
+        models.Customer.hashed_email,
+        "hashed_email",
+        lazy("Customer", CHECKOUT),
+        "The checkout customer with the same e-mail; null when none bought.",
+    )
+
+    @strawberry.field(description="Purchases of the customer with the same e-mail, latest first.")
+    async def transactions(
+        self,
+        root: strawberry.Parent[models.Lead],
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Annotated["Transaction", strawberry.lazy(CHECKOUT)]]:
+        customers = info.context.loaders.one(models.Customer.hashed_email)
+        customer = None if root.hashed_email is None else await customers.load(root.hashed_email)
+        page = await children_page(
+            info,
+            (models.Transaction.customer_id,),
+            None if customer is None else customer.id,
+            orderings.TRANSACTIONS,
+            first,
+            after,
+            last,
+            before,
+        )
+        return Connection(page=page)
 
 
-@node_type(models.LeadStage, models.LeadStage.stage_id, "A lead stage.")
+@node_type(models.LeadStage, models.LeadStage.stage_id, "One step of a lead in the sales pipeline.")
 class LeadStage(Node):
-    stage_id: uuid.UUID
+    stage_id: uuid.UUID = strawberry.field(description="The stage's id.")
+    lead_id: uuid.UUID = strawberry.field(description="The lead.")
+    stage_name: str = strawberry.field(description="new, qualified, proposal, negotiation, won or lost.")
+    stage_value: Decimal | None = strawberry.field(description="Deal value at this stage.")
+    probability: int | None = strawberry.field(description="Chance of winning, in percent.")
+    changed_by: str = strawberry.field(description="Who moved the lead: a user or 'system'.")
+    reason: str | None = strawberry.field(description="Why the lead moved.")
+    created_at: dt.datetime = strawberry.field(description="When the lead entered this stage.")
+    updated_at: dt.datetime = strawberry.field(description="Last change.")
+
+    lead = to_one(models.Lead.lead_id, "lead_id", lazy("Lead", HERE), "The lead.")
 
 
-@node_type(models.IntegrationLog, models.IntegrationLog.log_id, "An integration log.")
+@node_type(
+    models.IntegrationLog, models.IntegrationLog.log_id, "One delivery of a lead to a CRM, webhook or tool."
+)
 class IntegrationLog(Node):
-    log_id: uuid.UUID
+    log_id: uuid.UUID = strawberry.field(description="The log's id.")
+    lead_id: uuid.UUID = strawberry.field(description="The lead delivered.")
+    integration_type: str = strawberry.field(description="crm, webhook, email or analytics.")
+    integration_name: str = strawberry.field(description="The target, e.g. salesforce.")
+    status: str = strawberry.field(description="pending, success or failed.")
+    request_data: JSON | None = personal("What was sent.")
+    response_data: JSON | None = personal("What came back.")
+    error_message: str | None = strawberry.field(description="Why the delivery failed.")
+    retry_count: int = strawberry.field(description="Retries so far.")
+    processed_at: dt.datetime | None = strawberry.field(description="When the delivery finished.")
+    created_at: dt.datetime = strawberry.field(description="When the delivery was queued.")
+    updated_at: dt.datetime = strawberry.field(description="Last change.")
+
+    lead = to_one(models.Lead.lead_id, "lead_id", lazy("Lead", HERE), "The lead.")
