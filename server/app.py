@@ -8,6 +8,7 @@ from starlette.middleware import Middleware
 from starlette.routing import Route
 
 from schema.schema import build_schema, limit_extensions
+from schema.validation import NameArgumentsInValueErrors
 from server.auth import ApiKeyMiddleware
 from server.database import create_engine, create_sessionmaker
 from server.graphql_view import graphql_view, mask_errors
@@ -21,6 +22,7 @@ def create_app(settings: Settings, database_url: str) -> Starlette:
         [
             *limit_extensions(settings.max_query_depth, settings.max_aliases, settings.max_tokens),
             mask_errors,
+            NameArgumentsInValueErrors,
         ]
     )
     view = graphql_view(schema, settings.graphiql)

@@ -406,13 +406,7 @@ def test_conversion_relations_and_sync_logs(
 @pytest.mark.parametrize(
     ("arguments", "named"),
     [
-        pytest.param(
-            'leadId: "not-a-uuid"',
-            "leadId",
-            marks=pytest.mark.xfail(
-                strict=True, reason="scalar literal errors do not name their argument: needs a schema rule"
-            ),
-        ),
+        ('leadId: "not-a-uuid"', "leadId"),
         ('leadId: "00000000-0000-0000-0000-000000000001", email: "a@b.com"', "email"),
         ('externalId: "x", email: "a@b.com"', "email"),
         ("", "leadId"),
