@@ -7,7 +7,7 @@ from typing import Any
 from aiodataloader import DataLoader
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from sqlalchemy.orm import InstrumentedAttribute, aliased
+from sqlalchemy.orm import InstrumentedAttribute
 
 from loaders.keyset import Ordering, Window, after_predicate
 from loaders.page import Page, build_page
@@ -35,12 +35,17 @@ def paged_children(
             .label("rank")
         )
         ranked = (
-            select(model, rank)
+            select(*model.__table__.c, rank)
             .where(key_in(columns, keys), *where, *_window_filters(ordering, window))
             .subquery()
         )
-        child = aliased(model, ranked)
-        statement = select(child).where(ranked.c.rank <= window.limit + 1).order_by(ranked.c.rank)
+        # from_statement maps the subquery's columns onto the model (an aliased() entity costs ~ms per build).
+        rows_of_ranked = (
+            select(*(ranked.c[column.name] for column in model.__table__.c))
+            .where(ranked.c.rank <= window.limit + 1)
+            .order_by(ranked.c.rank)
+        )
+        statement = select(model).from_statement(rows_of_ranked)
         async with sessions() as session:
             rows = (await session.execute(statement)).scalars().all()
         grouped: dict[Hashable, list[Any]] = defaultdict(list)

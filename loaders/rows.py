@@ -5,7 +5,8 @@ from collections.abc import Hashable, Sequence
 from typing import Any
 
 from aiodataloader import DataLoader
-from sqlalchemy import ColumnElement, select, tuple_
+from sqlalchemy import ColumnElement, any_, literal, select, tuple_
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -18,7 +19,9 @@ def key_of(row: object, columns: Sequence[InstrumentedAttribute[Any]]) -> Hashab
 
 def key_in(columns: Sequence[InstrumentedAttribute[Any]], keys: Sequence[Any]) -> ColumnElement[bool]:
     if len(columns) == 1:
-        return columns[0].in_(keys)
+        # One array parameter (= ANY) rather than one bind per key: much cheaper to build for big batches.
+        column = columns[0]
+        return column == any_(literal(list(keys), ARRAY(column.type)))
     return tuple_(*columns).in_(keys)
 
 

@@ -30,7 +30,7 @@ def create_engine(url: str, settings: Settings) -> AsyncEngine:
         sqlalchemy_url(url),
         pool_size=settings.pool_size,
         max_overflow=settings.pool_max_overflow,
-        pool_pre_ping=True,
+        pool_recycle=1800,
         connect_args={
             "server_settings": {
                 "statement_timeout": str(settings.statement_timeout_ms),
