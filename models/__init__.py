@@ -23,12 +23,14 @@ from models.checkout_history import (
 )
 from models.conversions import OfflineConversion, PlatformSyncLog
 from models.leads import IntegrationLog, Lead, LeadStage
+from models.outbox import ConversionOutbox
 from models.tracking import Domain, LandingPage, Session, UtmTracking, VisitorJourney
 
 __all__ = [
     "ApiKey",
     "Base",
     "Commission",
+    "ConversionOutbox",
     "Customer",
     "Domain",
     "Event",

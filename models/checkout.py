@@ -3,7 +3,17 @@
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CHAR, CheckConstraint, Computed, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import (
+    CHAR,
+    CheckConstraint,
+    Computed,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, Timestamps, money4, str20, str50, str100, str255, str320, str500

@@ -47,6 +47,10 @@ class OfflineConversion(Timestamps, Base):
     )
     gclid: Mapped[str512 | None]
     fbclid: Mapped[str512 | None]
+    ttclid: Mapped[str512 | None]
+    li_fat_id: Mapped[str512 | None]
+    gbraid: Mapped[str512 | None]
+    wbraid: Mapped[str512 | None]
     conversion_value: Mapped[money2]
     conversion_currency: Mapped[str] = mapped_column(CHAR(3), server_default="BRL")
     conversion_date: Mapped[dt.datetime]

@@ -4,9 +4,18 @@ from collections.abc import Callable
 from pathlib import Path
 
 import strawberry
-from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter, SchemaExtension
+from strawberry.extensions import (
+    AddValidationRules,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    SchemaExtension,
+    ValidationCache,
+)
 
 from schema import types as node_types  # noqa: F401  (registers every Node type)
+from schema.mutations import Mutation
 from schema.query import Query
 
 SDL_PATH = Path(__file__).parent / "schema.graphql"
@@ -16,16 +25,27 @@ ExtensionFactory = Callable[[], SchemaExtension]
 
 
 def build_schema(extensions: list[ExtensionFactory] | None = None) -> strawberry.Schema:
-    return strawberry.Schema(query=Query, extensions=extensions or [])
+    return strawberry.Schema(query=Query, mutation=Mutation, extensions=extensions or [])
 
 
 def limit_extensions(max_depth: int, max_aliases: int, max_tokens: int) -> list[ExtensionFactory]:
-    """Fresh extension instances per request, as Strawberry requires."""
-    return [
-        lambda: QueryDepthLimiter(max_depth=max_depth),
-        lambda: MaxAliasesLimiter(max_alias_count=max_aliases),
-        lambda: MaxTokensLimiter(max_token_count=max_tokens),
+    """Fresh extension instances per request, as Strawberry requires, sharing rule classes built once."""
+    # The same rule classes on every request let the validation cache recognise a document it has seen.
+    rules = [
+        *QueryDepthLimiter(max_depth=max_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=max_aliases).validation_rules,
     ]
+    return [
+        lambda: AddValidationRules(rules),
+        lambda: MaxTokensLimiter(max_token_count=max_tokens),
+        # Frontends send the same few documents: parse each once (module-level LRU).
+        lambda: ParserCache(maxsize=256),
+    ]
+
+
+def cache_extensions() -> list[ExtensionFactory]:
+    """Validation results per document, once every rule is in place (keep it last)."""
+    return [lambda: ValidationCache(maxsize=256)]
 
 
 schema = build_schema()

@@ -31,6 +31,7 @@ class NameArgumentsInValueErrors(SchemaExtension):
     def on_validate(self) -> Iterator[None]:
         context = self.execution_context
         context.validation_rules = tuple(
-            ArgumentValuesRule if rule is ValuesOfCorrectTypeRule else rule for rule in context.validation_rules
+            ArgumentValuesRule if rule is ValuesOfCorrectTypeRule else rule
+            for rule in context.validation_rules
         )
         yield

@@ -7,7 +7,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import Route
 
-from schema.schema import build_schema, limit_extensions
+from schema.schema import build_schema, cache_extensions, limit_extensions
 from schema.validation import NameArgumentsInValueErrors
 from server.auth import ApiKeyMiddleware
 from server.database import create_engine, create_sessionmaker
@@ -23,6 +23,7 @@ def create_app(settings: Settings, database_url: str) -> Starlette:
             *limit_extensions(settings.max_query_depth, settings.max_aliases, settings.max_tokens),
             mask_errors,
             NameArgumentsInValueErrors,
+            *cache_extensions(),
         ]
     )
     view = graphql_view(schema, settings.graphiql)

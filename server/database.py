@@ -31,6 +31,7 @@ def create_engine(url: str, settings: Settings) -> AsyncEngine:
         pool_size=settings.pool_size,
         max_overflow=settings.pool_max_overflow,
         pool_recycle=1800,
+        hide_parameters=True,  # errors and logs never carry bound values (personal data)
         connect_args={
             "server_settings": {
                 "statement_timeout": str(settings.statement_timeout_ms),

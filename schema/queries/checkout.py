@@ -2,7 +2,6 @@
 
 import datetime as dt
 import enum
-import hashlib
 from typing import Any
 
 import strawberry
@@ -14,15 +13,11 @@ from loaders.keyset import Ordering, asc, desc
 from resolvers import orderings
 from resolvers.context import Info
 from resolvers.errors import ArgumentError
+from resolvers.personal_data import email_lookup_hash
 from resolvers.roots import root_connection
 from schema.inputs import DateTimeRange, OrderDirection, in_range
 from schema.pagination import Connection
 from schema.types.checkout import Customer, MarketingCost, Offer, Product, Transaction, TransactionStatus
-
-
-def email_hash(email: str) -> str:
-    """customers.hashed_email of an address: sha256 of it trimmed and lowercased (rastro_email_hash)."""
-    return hashlib.sha256(email.strip().lower().encode()).hexdigest()
 
 
 def equal(column: InstrumentedAttribute[Any], wanted: object) -> list[ColumnElement[bool]]:
@@ -88,7 +83,7 @@ def transaction_filters(value: TransactionFilter | None) -> list[ColumnElement[b
         clauses.append(t.status_id.in_(select(s.id).where(s.code == value.status_code)))
     if value.customer_email is not None:
         clauses.append(
-            t.customer_id.in_(select(c.id).where(c.hashed_email == email_hash(value.customer_email)))
+            t.customer_id.in_(select(c.id).where(c.hashed_email == email_lookup_hash(value.customer_email)))
         )
     if value.offer_code is not None:
         clauses.append(exists(select(o.id).where(o.transaction_id == t.id, o.code == value.offer_code)))
@@ -112,7 +107,7 @@ class CheckoutQuery:
         if email is not None:
             # Several rows only if addresses differ just by case: the oldest wins.
             loader = info.context.loaders.many((models.Customer.hashed_email,))
-            found: list[models.Customer] = await loader.load(email_hash(email))
+            found: list[models.Customer] = await loader.load(email_lookup_hash(email))
             return min(found, key=lambda row: row.id, default=None)  # type: ignore[return-value]
         return await info.context.loaders.one(models.Customer.id).load(id)  # type: ignore[no-any-return]
 
@@ -126,7 +121,7 @@ class CheckoutQuery:
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[Customer]:
-        where = equal(models.Customer.hashed_email, None if email is None else email_hash(email))
+        where = equal(models.Customer.hashed_email, None if email is None else email_lookup_hash(email))
         page = await root_connection(
             info, models.Customer, where, orderings.CUSTOMERS, first, after, last, before
         )

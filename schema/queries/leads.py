@@ -1,7 +1,6 @@
 """Root fields for leads and offline conversions."""
 
 import enum
-import hashlib
 import uuid
 
 import strawberry
@@ -12,6 +11,7 @@ from loaders.keyset import Ordering, asc, desc
 from resolvers import orderings
 from resolvers.context import Info
 from resolvers.errors import ArgumentError
+from resolvers.personal_data import email_lookup_hash
 from resolvers.roots import root_connection
 from schema.inputs import DateTimeRange, OrderDirection, in_range
 from schema.pagination import Connection
@@ -19,11 +19,6 @@ from schema.types.conversions import AdPlatform, OfflineConversion, SyncState
 from schema.types.leads import LATEST_STAGE, Lead, first_row
 
 LOOKUPS = ("leadId", "externalId", "email")
-
-
-def hash_email(email: str) -> str:
-    """As leads.hashed_email and customers.hashed_email: sha256 hex of the trimmed lowercased e-mail."""
-    return hashlib.sha256(email.strip().lower().encode()).hexdigest()
 
 
 @strawberry.input(description="Which leads: every given condition must hold.")
@@ -192,7 +187,7 @@ class LeadQuery:
             return await info.context.loaders.one(models.Lead.lead_id).load(lead_id)  # type: ignore[no-any-return]
         if lookup == "externalId":
             return await first_row(info, (models.Lead.external_id,), external_id, orderings.LEADS)  # type: ignore[no-any-return]
-        hashed = hash_email(email or "")
+        hashed = email_lookup_hash(email or "")
         return await first_row(info, (models.Lead.hashed_email,), hashed, orderings.LEADS)  # type: ignore[no-any-return]
 
     @strawberry.field(description="Leads matching a filter, latest first unless orderBy says otherwise.")

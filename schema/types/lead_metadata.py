@@ -79,36 +79,3 @@ def lead_metadata(raw: Any) -> LeadMetadata:
             technologies=_texts(enrichment, "technologies"),
         ),
     )
-
-
-def _value_problem(section_name: str, key: str, value: Any) -> str | None:
-    if value is None:
-        return None
-    if section_name == "scoring":
-        if isinstance(value, bool) or not isinstance(value, int):
-            return "must be an integer"
-        return None if 0 <= value <= 100 else f"must be between 0 and 100, got {value}"
-    if key == "technologies":
-        ok = isinstance(value, list) and all(isinstance(item, str) for item in value)
-        return None if ok else "must be a list of strings"
-    return None if isinstance(value, str) else "must be a string"
-
-
-def lead_metadata_problems(value: Any, path: str = "metadata") -> list[tuple[str, str]]:
-    """What keeps `value` from being a LeadMetadata: (path, message) pairs, empty when it is one."""
-    if not isinstance(value, dict):
-        return [(path, "must be an object")]
-    problems: list[tuple[str, str]] = []
-    for name, content in value.items():
-        where = f"{path}.{name}"
-        if name not in SECTIONS:
-            problems.append((where, f"is not a known section ({', '.join(SECTIONS)})"))
-        elif not isinstance(content, dict):
-            problems.append((where, "must be an object"))
-        else:
-            for key, item in content.items():
-                if key not in SECTIONS[name]:
-                    problems.append((f"{where}.{key}", f"is not a known field ({', '.join(SECTIONS[name])})"))
-                elif (problem := _value_problem(name, key, item)) is not None:
-                    problems.append((f"{where}.{key}", problem))
-    return problems

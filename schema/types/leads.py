@@ -16,12 +16,12 @@ from schema.node import Node, node_type
 from schema.pagination import Connection
 from schema.personal import personal
 from schema.relations import Columns, children_page, lazy, to_many, to_one
-from schema.types.lead_metadata import LeadMetadata, lead_metadata, lead_metadata_problems
+from schema.types.lead_metadata import LeadMetadata, lead_metadata
 
 if TYPE_CHECKING:
     from schema.types.checkout import Transaction
 
-__all__ = ["IntegrationLog", "Lead", "LeadMetadata", "LeadStage", "lead_metadata_problems"]
+__all__ = ["IntegrationLog", "Lead", "LeadMetadata", "LeadStage"]
 
 CHECKOUT = "schema.types.checkout"
 CONVERSIONS = "schema.types.conversions"

@@ -35,7 +35,9 @@ def large_server(pg_url: str, large_seeded_template: str) -> Iterator[tuple[Live
 
 def run_journey(server: LiveServer, key: str) -> tuple[int, int, dict[str, object]]:
     with server.client(key) as client:
-        client.post("/graphql", json={"query": "{ __typename }"})  # the key's first use also records last_used_at
+        client.post(
+            "/graphql", json={"query": "{ __typename }"}
+        )  # the key's first use also records last_used_at
         server.counter.reset()
         body = client.post("/graphql", json={"query": ALL_DOMAINS}).json()
     assert "errors" not in body, body

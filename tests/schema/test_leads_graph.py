@@ -7,7 +7,6 @@ from typing import Any
 import asyncpg
 import pytest
 
-from schema.types.leads import lead_metadata_problems
 from tests.conftest import KeyMaker
 from tests.live import LiveServer
 
@@ -440,25 +439,3 @@ def test_unknown_ids_are_null(seeded_server: LiveServer, make_seeded_key: KeyMak
     }"""
     found = data(seeded_server, make_seeded_key("viewer"), query, id=str(uuid.uuid4()))
     assert found == {"byId": None, "byExternal": None, "byEmail": None, "offlineConversion": None}
-
-
-def test_metadata_problems_name_each_bad_path() -> None:
-    good = {
-        "scoring": {"demographic": 80, "total": 85},
-        "qualification": {"budget": "high"},
-        "enrichment": {"technologies": ["AWS"], "industry": None},
-    }
-    assert lead_metadata_problems(good) == []
-    bad = {
-        "scoring": {"total": 101, "behavioral": "high"},
-        "enrichment": {"technologies": "AWS", "color": "red"},
-        "notes": {},
-    }
-    assert sorted(path for path, _ in lead_metadata_problems(bad)) == [
-        "metadata.enrichment.color",
-        "metadata.enrichment.technologies",
-        "metadata.notes",
-        "metadata.scoring.behavioral",
-        "metadata.scoring.total",
-    ]
-    assert lead_metadata_problems([1]) == [("metadata", "must be an object")]

@@ -1,0 +1,46 @@
+"""The conversion outbox: one row per conversion and ad platform, written with the conversion, sent later."""
+
+import datetime as dt
+import uuid
+from typing import TYPE_CHECKING
+
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import Base, Timestamps, jsonb, str20
+
+if TYPE_CHECKING:
+    from models.conversions import OfflineConversion
+
+
+class ConversionOutbox(Timestamps, Base):
+    __tablename__ = "conversion_outbox"
+    __table_args__ = (
+        CheckConstraint("platform IN ('google_ads', 'meta', 'linkedin', 'tiktok')", name="platform"),
+        CheckConstraint("jsonb_typeof(payload) = 'object'", name="payload"),
+        CheckConstraint("status IN ('pending', 'delivering', 'delivered', 'failed')", name="status"),
+        CheckConstraint("attempts >= 0", name="attempts"),
+        Index("idx_conversion_outbox_conversion_id", "conversion_id"),
+        Index(
+            "idx_conversion_outbox_due",
+            "status",
+            "next_attempt_at",
+            postgresql_where=text("status IN ('pending', 'failed')"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    conversion_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("offline_conversions.conversion_id", ondelete="CASCADE")
+    )
+    platform: Mapped[str20]
+    # f"{conversion_id}:{platform}": the order/event id the platform dedupes on.
+    dedup_key: Mapped[str] = mapped_column(String(200), unique=True)
+    payload: Mapped[jsonb]
+    status: Mapped[str20] = mapped_column(server_default="pending")
+    attempts: Mapped[int] = mapped_column(server_default=text("0"))
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(server_default=text("now()"))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    delivered_at: Mapped[dt.datetime | None]
+
+    conversion: Mapped["OfflineConversion"] = relationship(lazy="raise")

@@ -1,0 +1,56 @@
+"""The click ids of a lead's original UTM capture, as the ad platforms match a conversion on them."""
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import UtmTracking
+
+MAX_CLICK_ID_LENGTH = 512  # offline_conversions' columns
+
+
+@dataclass(frozen=True)
+class ClickIds:
+    gclid: str | None = None
+    gbraid: str | None = None
+    wbraid: str | None = None
+    fbclid: str | None = None
+    ttclid: str | None = None
+    li_fat_id: str | None = None
+    clicked_at: dt.datetime | None = None
+
+
+def _usable(value: str | None) -> str | None:
+    return value if value and len(value) <= MAX_CLICK_ID_LENGTH else None
+
+
+async def click_ids_of(session: AsyncSession, tracking_id: uuid.UUID | None) -> ClickIds:
+    if tracking_id is None:
+        return ClickIds()
+    u = UtmTracking
+    # gbraid/wbraid have no column of their own: they arrive with the landing URL's parameters.
+    query = select(
+        u.gclid,
+        u.url_params["gbraid"].astext,
+        u.url_params["wbraid"].astext,
+        u.fbclid,
+        u.ttclid,
+        u.li_fat_id,
+        u.created_at,
+    ).where(u.tracking_id == tracking_id)
+    row = (await session.execute(query)).one_or_none()
+    if row is None:
+        return ClickIds()
+    gclid, gbraid, wbraid, fbclid, ttclid, li_fat_id, clicked_at = row
+    return ClickIds(
+        gclid=_usable(gclid),
+        gbraid=_usable(gbraid),
+        wbraid=_usable(wbraid),
+        fbclid=_usable(fbclid),
+        ttclid=_usable(ttclid),
+        li_fat_id=_usable(li_fat_id),
+        clicked_at=clicked_at,
+    )

@@ -1,0 +1,77 @@
+"""Personal data as the ad platforms match it: normalized e-mail and phone, and their SHA-256 hex."""
+
+import hashlib
+import re
+
+import phonenumbers
+
+# Free-mail providers: an address there says nothing about the lead's company.
+FREE_MAIL_DOMAINS = frozenset(
+    {
+        "gmail.com", "googlemail.com", "hotmail.com", "hotmail.com.br", "outlook.com", "outlook.com.br",
+        "live.com", "msn.com", "yahoo.com", "yahoo.com.br", "ymail.com", "uol.com.br", "bol.com.br",
+        "terra.com.br", "ig.com.br", "icloud.com", "me.com", "aol.com", "protonmail.com", "proton.me",
+    }
+)  # fmt: skip
+
+BRAZIL = "55"
+EMAIL_SHAPE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
+PHONE_CHARACTERS = re.compile(r"\+?[\d\s().-]+")
+MAX_EMAIL_LENGTH = 320
+
+
+class InvalidPersonalData(ValueError):
+    """The value cannot be normalized; the message says why, without repeating the value."""
+
+
+def sha256_hex(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def email_lookup_hash(raw: str) -> str:
+    """leads.hashed_email / customers.hashed_email of an address given to a lookup (no shape check)."""
+    return sha256_hex(raw.strip().lower())
+
+
+def normalize_email(raw: str) -> str:
+    """Trimmed and lowercased, as every platform hashes it."""
+    email = raw.strip().lower()
+    if len(email) > MAX_EMAIL_LENGTH or not EMAIL_SHAPE.fullmatch(email):
+        raise InvalidPersonalData("is not an e-mail address (expected name@domain.tld)")
+    return email
+
+
+def email_domain(email: str) -> str:
+    return email.rsplit("@", 1)[1]
+
+
+def is_business_email(email: str) -> bool:
+    return email_domain(email) not in FREE_MAIL_DOMAINS
+
+
+def normalize_phone(raw: str) -> str:
+    """E.164 digits with the country code, no '+' ('5511987654321'); national Brazilian forms are accepted."""
+    text = raw.strip()
+    if not PHONE_CHARACTERS.fullmatch(text):
+        raise InvalidPersonalData("may hold only digits, spaces and + ( ) . -")
+    digits = re.sub(r"\D", "", text)
+    if digits.startswith("00"):
+        text = "+" + digits[2:]
+    try:
+        number = phonenumbers.parse(text, "BR")
+    except phonenumbers.NumberParseException as error:
+        raise InvalidPersonalData("is not a phone number (international: +, country code, number)") from error
+    if number.country_code != int(BRAZIL):
+        if not phonenumbers.is_possible_number(number):
+            raise InvalidPersonalData("is not an international number (+, country code, 8 to 15 digits)")
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)[1:]
+    national = str(number.national_number)
+    if len(national) < 10:
+        raise InvalidPersonalData("needs the area code (DDD) before the number, e.g. (11) 98765-4321")
+    if len(national) == 10 and national[2] in "6789":
+        number.national_number = int(
+            national[:2] + "9" + national[2:]
+        )  # mobiles dialled before the ninth digit
+    if not phonenumbers.is_valid_number(number):
+        raise InvalidPersonalData("is not a valid Brazilian mobile or landline (area code (DDD) and number)")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)[1:]

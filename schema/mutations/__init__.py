@@ -1,0 +1,11 @@
+"""The Mutation root, merged from one part per mutation."""
+
+from strawberry.tools import merge_types
+
+from schema.mutations.change_lead_stage import ChangeLeadStageMutation
+from schema.mutations.register_offline_conversion import RegisterOfflineConversionMutation
+from schema.mutations.update_lead import UpdateLeadMutation
+
+Mutation = merge_types(
+    "Mutation", (ChangeLeadStageMutation, RegisterOfflineConversionMutation, UpdateLeadMutation)
+)
