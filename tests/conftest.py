@@ -18,6 +18,7 @@ SEED_SCALE = 0.3
 @pytest.fixture(scope="session")
 def pg_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with pg.server_url(Path(tmp_path_factory.mktemp("embedded"))) as url:
+        pg.drop_stale_databases(url)
         yield url
 
 

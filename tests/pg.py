@@ -2,6 +2,7 @@
 
 import asyncio
 import os
+import re
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -54,3 +55,23 @@ def server_url(tmp_root: Path) -> Iterator[str]:
 
     with embedded_postgres(tmp_root / "pgdata") as url:
         yield url
+
+
+async def _rastro_databases(url: str) -> list[str]:
+    connection = await asyncpg.connect(with_database(url, "postgres"))
+    try:
+        names = [
+            r[0]
+            for r in await connection.fetch("SELECT datname FROM pg_database WHERE datname LIKE 'rastro\\_%'")
+        ]
+    finally:
+        await connection.close()
+    return names
+
+
+def drop_stale_databases(url: str) -> None:
+    """Databases left by test runs that were killed (their process is gone)."""
+    for name in asyncio.run(_rastro_databases(url)):
+        match = re.fullmatch(r"rastro_\w+?_(\d+)_[0-9a-f]{8}", name)
+        if match and not Path(f"/proc/{match.group(1)}").exists():
+            drop_database(url, name)
