@@ -7,6 +7,8 @@ import strawberry
 from sqlalchemy import ColumnElement
 from sqlalchemy.orm import InstrumentedAttribute
 
+import models
+
 
 @strawberry.enum(description="Sort direction.")
 class OrderDirection(enum.Enum):
@@ -18,6 +20,13 @@ class OrderDirection(enum.Enum):
 class DateTimeRange:
     from_: dt.datetime | None = strawberry.field(default=None, name="from")
     to: dt.datetime | None = None
+
+
+def utm_matches(source: str | None, medium: str | None, campaign: str | None) -> list[ColumnElement[bool]]:
+    """Conditions on a utm_tracking row for the UTM values a filter gives."""
+    u = models.UtmTracking
+    given = ((u.utm_source, source), (u.utm_medium, medium), (u.utm_campaign, campaign))
+    return [column == wanted for column, wanted in given if wanted is not None]
 
 
 def in_range(

@@ -13,7 +13,7 @@ from resolvers.context import Info
 from resolvers.errors import ArgumentError
 from resolvers.personal_data import email_lookup_hash
 from resolvers.roots import root_connection
-from schema.inputs import DateTimeRange, OrderDirection, in_range
+from schema.inputs import DateTimeRange, OrderDirection, in_range, utm_matches
 from schema.pagination import Connection
 from schema.types.conversions import AdPlatform, OfflineConversion, SyncState
 from schema.types.leads import LATEST_STAGE, Lead, first_row
@@ -95,15 +95,7 @@ def lead_filters(value: LeadFilter | None) -> list[ColumnElement[bool]]:
     if value.score is not None:
         clauses.append(lead.lead_score == value.score)
     clauses += in_range(lead.created_at, value.created)
-    utm = [
-        column == wanted
-        for column, wanted in (
-            (u.utm_source, value.utm_source),
-            (u.utm_medium, value.utm_medium),
-            (u.utm_campaign, value.utm_campaign),
-        )
-        if wanted is not None
-    ]
+    utm = utm_matches(value.utm_source, value.utm_medium, value.utm_campaign)
     if utm:
         clauses.append(exists(select(u.tracking_id).where(u.tracking_id == lead.utm_tracking_id, *utm)))
     if value.is_business_email is not None:

@@ -12,7 +12,7 @@ from resolvers import orderings
 from resolvers.context import Info
 from resolvers.errors import ArgumentError
 from resolvers.roots import root_connection
-from schema.inputs import DateTimeRange, OrderDirection, in_range
+from schema.inputs import DateTimeRange, OrderDirection, in_range, utm_matches
 from schema.node import Node, load_node
 from schema.pagination import Connection
 from schema.types.tracking import Domain, LandingPage, Session, VisitorJourney
@@ -56,15 +56,7 @@ def session_filters(value: SessionFilter | None) -> list[ColumnElement[bool]]:
     if value.converted is not None:
         clauses.append(s.converted.is_(value.converted))
     clauses += in_range(s.started_at, value.started)
-    utm = [
-        column == wanted
-        for column, wanted in (
-            (u.utm_source, value.utm_source),
-            (u.utm_medium, value.utm_medium),
-            (u.utm_campaign, value.utm_campaign),
-        )
-        if wanted is not None
-    ]
+    utm = utm_matches(value.utm_source, value.utm_medium, value.utm_campaign)
     if utm:
         clauses.append(exists(select(u.tracking_id).where(u.session_id == s.session_id, *utm)))
     return clauses

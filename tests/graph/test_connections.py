@@ -1,13 +1,12 @@
 """Connections as a client pages through them: keyset cursors, bounds, filters, bad arguments."""
 
-import asyncio
 from typing import Any
 
-import asyncpg
 import pytest
 
 from tests.conftest import KeyMaker
 from tests.live import LiveServer
+from tests.sql import rows as sql
 
 SESSIONS_PAGE = """
 query($first: Int, $after: String, $last: Int, $before: String, $filter: SessionFilter) {
@@ -18,17 +17,6 @@ query($first: Int, $after: String, $last: Int, $before: String, $filter: Session
   }
 }
 """
-
-
-def sql(url: str, query: str, *args: Any) -> list[asyncpg.Record]:
-    async def fetch() -> list[asyncpg.Record]:
-        connection = await asyncpg.connect(url)
-        try:
-            return list(await connection.fetch(query, *args))
-        finally:
-            await connection.close()
-
-    return asyncio.run(fetch())
 
 
 def gql(server: LiveServer, key: str, query: str, **variables: Any) -> dict[str, Any]:

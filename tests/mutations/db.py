@@ -1,40 +1,11 @@
 """Reading and arranging rows of a test database directly, with asyncpg."""
 
-import asyncio
 import json
 from typing import Any
 
-import asyncpg
+from tests.sql import execute, execute_async, fetch, fetch_one
 
-
-async def fetch_async(url: str, query: str, *args: Any) -> list[dict[str, Any]]:
-    connection = await asyncpg.connect(url)
-    try:
-        return [dict(row) for row in await connection.fetch(query, *args)]
-    finally:
-        await connection.close()
-
-
-def fetch(url: str, query: str, *args: Any) -> list[dict[str, Any]]:
-    return asyncio.run(fetch_async(url, query, *args))
-
-
-def fetch_one(url: str, query: str, *args: Any) -> dict[str, Any]:
-    rows = fetch(url, query, *args)
-    assert len(rows) == 1, rows
-    return rows[0]
-
-
-async def execute_async(url: str, sql: str, *args: Any) -> None:
-    connection = await asyncpg.connect(url)
-    try:
-        await connection.execute(sql, *args)  # without args: a multi-statement script
-    finally:
-        await connection.close()
-
-
-def execute(url: str, sql: str, *args: Any) -> None:
-    asyncio.run(execute_async(url, sql, *args))
+__all__ = ["execute", "execute_async", "fetch", "fetch_one"]
 
 
 OPEN_LEAD_WITH_TRACKING = """

@@ -1,15 +1,14 @@
 """The checkout graph over real HTTP on seeded data: what it returns matches SQL, exactly."""
 
-import asyncio
 from decimal import Decimal
 from typing import Any
 
-import asyncpg
 import httpx
 import pytest
 
 from tests.conftest import KeyMaker
 from tests.live import LiveServer
+from tests.sql import rows
 
 HISTORY = """
 query ($transactionId: String!, $platform: String!) {
@@ -36,17 +35,6 @@ query ($filter: TransactionFilter, $orderBy: TransactionOrder, $first: Int, $aft
   }
 }
 """
-
-
-def rows(url: str, sql: str, *args: Any) -> list[asyncpg.Record]:
-    async def fetch() -> list[asyncpg.Record]:
-        connection = await asyncpg.connect(url)
-        try:
-            return list(await connection.fetch(sql, *args))
-        finally:
-            await connection.close()
-
-    return asyncio.run(fetch())
 
 
 def post(client: httpx.Client, query: str, **variables: Any) -> dict[str, Any]:

@@ -1,30 +1,18 @@
 """Leads, stages and offline conversions as clients read them: lookups, masking, filters, relations."""
 
-import asyncio
 import uuid
 from typing import Any
 
-import asyncpg
 import pytest
 
 from tests.conftest import KeyMaker
 from tests.live import LiveServer
+from tests.sql import rows as sql
 
 LATEST_STAGE_SQL = """
 SELECT DISTINCT ON (lead_id) lead_id, stage_name FROM lead_stages
 ORDER BY lead_id, created_at DESC, stage_id DESC
 """
-
-
-def sql(url: str, query: str, *args: Any) -> list[asyncpg.Record]:
-    async def fetch() -> list[asyncpg.Record]:
-        connection = await asyncpg.connect(url)
-        try:
-            return list(await connection.fetch(query, *args))
-        finally:
-            await connection.close()
-
-    return asyncio.run(fetch())
 
 
 def gql(server: LiveServer, key: str, query: str, **variables: Any) -> dict[str, Any]:
