@@ -49,6 +49,15 @@ class Node:
         return strawberry.ID(encode_global_id(root))
 
 
+def integer_key(description: str) -> Any:
+    """The integer primary key (`id`) under the name the type gives it (customerId, paymentId...)."""
+
+    def resolve(root: strawberry.Parent[Any]) -> int:
+        return int(root.id)
+
+    return strawberry.field(resolver=resolve, description=description)
+
+
 def node_type(model: type[Any], key: InstrumentedAttribute[Any], description: str) -> Callable[[T], T]:
     """Declare a GraphQL type whose resolvers receive `model` rows, and register it as a Node."""
 

@@ -9,7 +9,7 @@ import strawberry
 import models
 from resolvers import orderings
 from resolvers.context import Info
-from schema.node import Node, node_type
+from schema.node import Node, integer_key, node_type
 from schema.personal import personal
 from schema.relations import lazy, to_many, to_one
 
@@ -27,9 +27,7 @@ UPDATED = "When the row last changed."
 
 @node_type(models.Customer, models.Customer.id, "A buyer on a checkout platform (Hotmart, Kiwify...).")
 class Customer(Node):
-    @strawberry.field(description="The customer's id (customers.id).")
-    def customer_id(self, root: strawberry.Parent[models.Customer]) -> int:
-        return root.id
+    customer_id = integer_key("The customer's id (customers.id).")
 
     name: str | None = personal("Full name.")
     email: str | None = personal("E-mail address.")
@@ -59,9 +57,7 @@ class Customer(Node):
 
 @node_type(models.Product, models.Product.id, "A product sold on a checkout platform.")
 class Product(Node):
-    @strawberry.field(description="The product's id (products.id).")
-    def product_id(self, root: strawberry.Parent[models.Product]) -> int:
-        return root.id
+    product_id = integer_key("The product's id (products.id).")
 
     name: str = strawberry.field(description="Product name.")
     description: str | None = strawberry.field(description="Product description.")
@@ -86,9 +82,7 @@ class Product(Node):
 class Offer(Node):
     offer_id: str = strawberry.field(description="The platform's offer id (e.g. OFFER123).")
 
-    @strawberry.field(description="The offer's internal id (offers.id).")
-    def internal_id(self, root: strawberry.Parent[models.Offer]) -> int:
-        return root.id
+    internal_id = integer_key("The offer's internal id (offers.id).")
 
     product_id: int = strawberry.field(description="The product's productId.")
     code: str | None = strawberry.field(description="Offer code (e.g. BASICCOURSE), shared by variants.")
@@ -112,9 +106,7 @@ class Offer(Node):
 
 @node_type(models.TransactionStatus, models.TransactionStatus.id, "Where a transaction stands (approved...).")
 class TransactionStatus(Node):
-    @strawberry.field(description="The status's id (transaction_statuses.id).")
-    def status_id(self, root: strawberry.Parent[models.TransactionStatus]) -> int:
-        return root.id
+    status_id = integer_key("The status's id (transaction_statuses.id).")
 
     code: str = strawberry.field(description="Stable code (approved, pending, refunded...).")
     status: str = strawberry.field(description="Display name.")
@@ -137,9 +129,7 @@ class Transaction(Node):
         description="The platform's transaction id (e.g. TX987654); unique with platform."
     )
 
-    @strawberry.field(description="The transaction's internal id (transactions.id).")
-    def internal_id(self, root: strawberry.Parent[models.Transaction]) -> int:
-        return root.id
+    internal_id = integer_key("The transaction's internal id (transactions.id).")
 
     platform: str = strawberry.field(description="Checkout platform (hotmart, kiwify...).")
     customer_id: int = strawberry.field(description="The buyer's customerId.")
@@ -206,9 +196,7 @@ class Transaction(Node):
 
 @node_type(models.TransactionItem, models.TransactionItem.id, "One product line of a transaction.")
 class TransactionItem(Node):
-    @strawberry.field(description="The line's id (transaction_items.id).")
-    def item_id(self, root: strawberry.Parent[models.TransactionItem]) -> int:
-        return root.id
+    item_id = integer_key("The line's id (transaction_items.id).")
 
     transaction_id: int = strawberry.field(description="The transaction's internalId.")
     product_id: int = strawberry.field(description="The product's productId.")
@@ -225,9 +213,7 @@ class TransactionItem(Node):
 
 @node_type(models.Commission, models.Commission.id, "One share of a sale paid to a party.")
 class Commission(Node):
-    @strawberry.field(description="The commission's id (platform_commission.id).")
-    def commission_id(self, root: strawberry.Parent[models.Commission]) -> int:
-        return root.id
+    commission_id = integer_key("The commission's id (platform_commission.id).")
 
     transaction_id: int = strawberry.field(description="The transaction's internalId.")
     source: str = strawberry.field(description="Who is paid: PRODUCER, COPRODUCER, AFFILIATE or MARKETPLACE.")
@@ -244,9 +230,7 @@ class Commission(Node):
 
 @node_type(models.MarketingCost, models.MarketingCost.id, "Ad spend of one campaign on one day (or period).")
 class MarketingCost(Node):
-    @strawberry.field(description="The cost's id (marketing_costs.id).")
-    def cost_id(self, root: strawberry.Parent[models.MarketingCost]) -> int:
-        return root.id
+    cost_id = integer_key("The cost's id (marketing_costs.id).")
 
     cost_date: dt.date = strawberry.field(description="Day, or first day of the period, the cost refers to.")
     source: str = strawberry.field(description="utm_source it matches.")

@@ -9,7 +9,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 import models
-from schema.node import Node, node_type
+from schema.node import Node, integer_key, node_type
 from schema.relations import lazy, to_one
 from schema.types.checkout import CREATED, UPDATED
 
@@ -44,9 +44,7 @@ class PaymentType(enum.Enum):
     "One payment attempt or event of a transaction (declines included), from the platform's gateway.",
 )
 class PaymentAttempt(Node):
-    @strawberry.field(description="The attempt's id (platform_transaction_payment_history.id).")
-    def payment_id(self, root: strawberry.Parent[models.PaymentAttempt]) -> int:
-        return root.id
+    payment_id = integer_key("The attempt's id (platform_transaction_payment_history.id).")
 
     transaction_id: int = strawberry.field(description="The transaction's internalId.")
 
@@ -84,9 +82,7 @@ class PaymentAttempt(Node):
     "UTM parameters present when a transaction converted, as the checkout platform reported them.",
 )
 class TransactionUtm(Node):
-    @strawberry.field(description="The capture's id (platform_utm_history.id).")
-    def utm_id(self, root: strawberry.Parent[models.TransactionUtm]) -> int:
-        return root.id
+    utm_id = integer_key("The capture's id (platform_utm_history.id).")
 
     transaction_id: int = strawberry.field(description="The transaction's internalId.")
     utm_source: str | None = strawberry.field(description="Traffic origin (google, facebook...).")
@@ -105,9 +101,7 @@ class TransactionUtm(Node):
 
 @node_type(models.Invoice, models.Invoice.id, "A tax document (NF-e) issued for a transaction.")
 class Invoice(Node):
-    @strawberry.field(description="The invoice's id (platform_software_invoice_history.id).")
-    def invoice_id(self, root: strawberry.Parent[models.Invoice]) -> int:
-        return root.id
+    invoice_id = integer_key("The invoice's id (platform_software_invoice_history.id).")
 
     transaction_id: int = strawberry.field(description="The transaction's internalId.")
     invoice_number: str | None = strawberry.field(description="Invoice number.")
@@ -131,9 +125,7 @@ class Invoice(Node):
     "The offer exactly as it was when a transaction was made, whatever changed since.",
 )
 class OfferSnapshot(Node):
-    @strawberry.field(description="The snapshot's id (platform_sale_offer_history.id).")
-    def snapshot_id(self, root: strawberry.Parent[models.OfferSnapshot]) -> int:
-        return root.id
+    snapshot_id = integer_key("The snapshot's id (platform_sale_offer_history.id).")
 
     transaction_id: int = strawberry.field(description="The transaction's internalId.")
     code: str | None = strawberry.field(description="Offer code at sale time (e.g. BASICCOURSE).")
