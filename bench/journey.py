@@ -7,23 +7,16 @@ Creates a scratch database on that server, seeds it, runs `rastro serve` in its 
 
 import argparse
 import asyncio
-import os
-import subprocess
 import sys
-import time
 from pathlib import Path
-
-import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.loadgen import HEADER, run
+from bench.served import scratch_database, served
 from schema.graphiql import JOURNEY_QUERY
-from server.migrate import upgrade
-from server.seed import seed_database
-from tests import pg
 from tests.conftest import key_maker
-from tests.live import free_port, live_server
+from tests.live import live_server
 
 
 def peak_rss_mb(pid: int) -> float:
@@ -39,14 +32,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=300, help="per concurrency level")
     parser.add_argument("--seconds", type=float, default=30, help="per concurrency level, at most")
     args = parser.parse_args()
-    admin_url = os.environ["DATABASE_URL"]
-    name = pg.unique_name("rastro_bench")
-    url = pg.create_database(admin_url, name)
-    try:
-        asyncio.run(upgrade(url))
-        started = time.perf_counter()
-        asyncio.run(seed_database(url, args.scale))
-        print(f"seed scale {args.scale}: {time.perf_counter() - started:.1f} s")
+    with scratch_database("rastro_bench", args.scale) as url:
         key = key_maker(url)("analyst")
         body = {"query": JOURNEY_QUERY}
         with live_server(url) as live, live.client(key) as client:
@@ -54,31 +40,15 @@ def main() -> None:
             answer = client.post("/graphql", json=body).json()
             assert "errors" not in answer, answer
             statements = live.counter.count
-        port = free_port()
-        env = {**os.environ, "DATABASE_URL": url, "RASTRO_LOG_LEVEL": "warning"}
-        rastro = Path(sys.executable).with_name("rastro")
-        server = subprocess.Popen([str(rastro), "serve", "--port", str(port)], env=env)
-        try:
-            base = f"http://127.0.0.1:{port}"
-            for _ in range(100):
-                try:
-                    if httpx.get(f"{base}/readyz").status_code == 200:
-                        break
-                except httpx.TransportError:
-                    time.sleep(0.1)
+        with served(url) as server:
             print(f"journey query: {statements} SQL statements per request (API key lookup included)")
             print(HEADER)
             for concurrency in (1, 8, 32):
                 result = asyncio.run(
-                    run(base, key, concurrency, lambda _n: body, args.requests, args.seconds)
+                    run(server.base_url, key, concurrency, lambda _n: body, args.requests, args.seconds)
                 )
                 print(result.row("journey"))
             print(f"server peak RSS: {peak_rss_mb(server.pid):.0f} MiB")
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
-    finally:
-        pg.drop_database(admin_url, name)
 
 
 if __name__ == "__main__":

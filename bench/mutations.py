@@ -11,26 +11,19 @@ new sales and for connector retries of a sale already registered.
 import argparse
 import asyncio
 import datetime as dt
-import os
-import subprocess
 import sys
-import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import asyncpg
-import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.loadgen import HEADER, run
-from server.migrate import upgrade
-from server.seed import seed_database
-from tests import pg
+from bench.served import scratch_database, served
 from tests.conftest import key_maker
-from tests.live import free_port, live_server
+from tests.live import live_server
 from tests.mutations.graphql import (
     CHANGE_LEAD_STAGE,
     REGISTER_OFFLINE_CONVERSION,
@@ -110,27 +103,6 @@ def statements_per_call(url: str, key: str, cases: list[tuple[str, Mutation, Inp
     return counts
 
 
-@contextmanager
-def served(url: str) -> Iterator[str]:
-    """`rastro serve` on a free loopback port, until it is ready; its base URL."""
-    port = free_port()
-    env = {**os.environ, "DATABASE_URL": url, "RASTRO_LOG_LEVEL": "warning"}
-    rastro = Path(sys.executable).with_name("rastro")
-    server = subprocess.Popen([str(rastro), "serve", "--port", str(port)], env=env)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                if httpx.get(f"{base}/readyz").status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        yield base
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-
-
 def measure(base: str, key: str, leads: list[str], args: argparse.Namespace) -> None:
     # One sale per lead, registered once here, then sent again and again as a connector's retries.
     retries = sales(leads, lambda _n: "bench_retry")
@@ -163,12 +135,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200, help="per mutation and concurrency level")
     parser.add_argument("--seconds", type=float, default=20, help="per mutation and level, at most")
     args = parser.parse_args()
-    admin_url = os.environ["DATABASE_URL"]
-    name = pg.unique_name("rastro_bench_mutations")
-    url = pg.create_database(admin_url, name)
-    try:
-        asyncio.run(upgrade(url))
-        asyncio.run(seed_database(url, args.scale))
+    with scratch_database("rastro_bench_mutations", args.scale) as url:
         key = key_maker(url)("connector")
         leads = asyncio.run(lead_ids(url))
         print(f"seed scale {args.scale:g}: {len(leads)} leads; requests go to them round-robin")
@@ -179,10 +146,8 @@ def main() -> None:
         ]
         for label, count in statements_per_call(url, key, probes).items():
             print(f"{label}: {count} SQL statements per call (API key lookup included)")
-        with served(url) as base:
-            measure(base, key, leads, args)
-    finally:
-        pg.drop_database(admin_url, name)
+        with served(url) as server:
+            measure(server.base_url, key, leads, args)
 
 
 if __name__ == "__main__":
