@@ -62,22 +62,34 @@ async def authenticate(sessions: async_sessionmaker[AsyncSession], key: str) -> 
         return Principal(key_id=str(row.id), name=row.name, role=Role(row.role))
 
 
-def is_typename_only(body: bytes) -> bool:
-    """True when the request is a single query selecting nothing but __typename (allowed without a key)."""
+def _operations(body: bytes) -> list[OperationDefinitionNode] | None:
+    """The operations of a GraphQL request body; None when it is not one (the GraphQL layer will say why)."""
     try:
         payload = json.loads(body)
         document = parse(payload["query"])
     except (ValueError, KeyError, TypeError, GraphQLError):
-        return False
+        return None
+    return [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+
+
+def _typename_only(operation: OperationDefinitionNode) -> bool:
     return all(
-        isinstance(definition, OperationDefinitionNode)
-        and definition.operation.value == "query"
-        and all(
-            isinstance(selection, FieldNode) and selection.name.value == "__typename"
-            for selection in definition.selection_set.selections
-        )
-        for definition in document.definitions
+        isinstance(selection, FieldNode) and selection.name.value == "__typename"
+        for selection in operation.selection_set.selections
     )
+
+
+def is_typename_only(body: bytes) -> bool:
+    """True when the request is a query selecting nothing but __typename (allowed without a key)."""
+    operations = _operations(body)
+    return bool(operations) and all(
+        op.operation.value == "query" and _typename_only(op) for op in operations or []
+    )
+
+
+def reads_data(body: bytes) -> bool:
+    """True when the request holds a query or subscription that selects more than __typename."""
+    return any(op.operation.value != "mutation" and not _typename_only(op) for op in _operations(body) or [])
 
 
 async def _reply_401(send: Send, message: str) -> None:
@@ -100,8 +112,11 @@ class ApiKeyMiddleware:
         try:
             key = parse_authorization(headers.get("authorization"))
             if key is not None:
-                state["principal"] = await authenticate(scope["app"].state.sessions, key)
-                await self.app(scope, receive, send)
+                principal = state["principal"] = await authenticate(scope["app"].state.sessions, key)
+                if principal.role is Role.INGEST:
+                    await self._writes_only(scope, receive, send)
+                else:
+                    await self.app(scope, receive, send)
                 return
         except AuthError as error:
             await _reply_401(send, error.message)
@@ -111,4 +126,13 @@ class ApiKeyMiddleware:
             await _reply_401(send, "Missing API key: send 'Authorization: Bearer <api key>'")
             return
         state["principal"] = None
+        await self.app(scope, replay(body, receive), send)
+
+    async def _writes_only(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Ingest keys ship inside public landing pages: they may write tracking data, not read the graph."""
+        body = await read_body(receive)
+        if reads_data(body):
+            message = "The ingest role may only send tracking writes (mutations); reads need another key"
+            await send_error(send, 403, message, "FORBIDDEN")
+            return
         await self.app(scope, replay(body, receive), send)

@@ -171,16 +171,31 @@ def test_node_round_trips_a_global_id(seeded_server: LiveServer, make_seeded_key
     assert body["data"]["node"] == session
 
 
-def test_viewer_sees_no_personal_data_analyst_does(
-    seeded_server: LiveServer, make_seeded_key: KeyMaker
+@pytest.mark.parametrize("role", ["connector", "analyst", "admin"])
+def test_viewer_sees_no_personal_data_other_reading_roles_do(
+    seeded_server: LiveServer, make_seeded_key: KeyMaker, role: str
 ) -> None:
-    query = '{ sessions(first: 30, filter: {utmSource: "google"}) { nodes { utmTrackings { nodes { clientIp userAgent utmSource } } } } }'
+    query = """{
+      sessions(first: 30, filter: {utmSource: "google"}) {
+        nodes { utmTrackings { nodes { clientIp userAgent utmSource } } leads { nodes { name email phone } } }
+      }
+      customers(first: 5) { nodes { name email phone document } }
+    }"""
 
-    def captures(role: str) -> list[dict[str, Any]]:
-        data = gql(seeded_server, make_seeded_key(role), query)["data"]
+    def answer(key_role: str) -> dict[str, Any]:
+        return gql(seeded_server, make_seeded_key(key_role), query)["data"]  # type: ignore[no-any-return]
+
+    def captures(data: dict[str, Any]) -> list[dict[str, Any]]:
         return [u for s in data["sessions"]["nodes"] for u in s["utmTrackings"]["nodes"]]
 
-    viewer, analyst = captures("viewer"), captures("analyst")
-    assert viewer and all(u["clientIp"] is None and u["userAgent"] is None for u in viewer)
-    assert any(u["clientIp"] for u in analyst) and any(u["userAgent"] for u in analyst)
-    assert [u["utmSource"] for u in viewer] == [u["utmSource"] for u in analyst]
+    viewer, reader = answer("viewer"), answer(role)
+    assert captures(viewer)
+    assert all(u["clientIp"] is None and u["userAgent"] is None for u in captures(viewer))
+    assert all(
+        c == {"name": None, "email": None, "phone": None, "document": None}
+        for c in viewer["customers"]["nodes"]
+    )
+    assert any(u["clientIp"] for u in captures(reader))
+    assert any(u["userAgent"] for u in captures(reader))
+    assert all(c["email"] for c in reader["customers"]["nodes"])
+    assert [u["utmSource"] for u in captures(viewer)] == [u["utmSource"] for u in captures(reader)]

@@ -86,3 +86,20 @@ def test_the_database_stores_only_the_hash_of_a_key(
             await connection.close()
 
     assert all(key not in value for value in asyncio.run(stored()))
+
+
+def test_ingest_keys_cannot_read_the_graph(server: LiveServer, make_key: KeyMaker) -> None:
+    with server.client(make_key("ingest")) as client:
+        read = client.post("/graphql", json=DOMAINS)
+        typename = client.post("/graphql", json={"query": "{ __typename }"})
+    assert read.status_code == 403
+    assert read.json()["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    assert "ingest" in read.json()["errors"][0]["message"]
+    assert typename.json() == {"data": {"__typename": "Query"}}
+
+
+@pytest.mark.parametrize("role", ["viewer", "connector", "analyst", "admin"])
+def test_every_reading_role_can_query(server: LiveServer, make_key: KeyMaker, role: str) -> None:
+    with server.client(make_key(role)) as client:
+        response = client.post("/graphql", json=DOMAINS)
+    assert response.json() == {"data": {"domains": {"totalCount": 0}}}
