@@ -1,7 +1,6 @@
 """Per-transaction history from the checkout platforms: payment attempts, UTMs, invoices, offer snapshots."""
 
 import datetime as dt
-import enum
 from decimal import Decimal
 from typing import cast
 
@@ -16,26 +15,9 @@ from schema.types.checkout import CREATED, UPDATED
 CHECKOUT = "schema.types.checkout"
 
 
-@strawberry.enum(description="How a payment was attempted (mirrors payment_method_enum).")
-class PaymentMethod(enum.Enum):
-    CREDIT_CARD = "credit_card"
-    DEBIT_CARD = "debit_card"
-    PIX = "pix"
-    BOLETO = "boleto"
-    PAYPAL = "paypal"
-    GOOGLE_PAY = "google_pay"
-    APPLE_PAY = "apple_pay"
-    BANK_TRANSFER = "bank_transfer"
-    ACCOUNT_BALANCE = "account_balance"
-    OTHER = "other"
-
-
-@strawberry.enum(description="How a payment is split over time (mirrors payment_type_enum).")
-class PaymentType(enum.Enum):
-    SINGLE = "single"
-    INSTALLMENTS = "installments"
-    SUBSCRIPTION = "subscription"
-    RECURRING = "recurring"
+# The models' enums are the GraphQL enums: one list of values, the database's.
+strawberry.enum(models.PaymentMethod, description="How the buyer paid (payment_method_enum).")
+strawberry.enum(models.PaymentType, description="How a payment is split over time (payment_type_enum).")
 
 
 @node_type(
@@ -49,12 +31,12 @@ class PaymentAttempt(Node):
     transaction_id: int = strawberry.field(description="The transaction's internalId.")
 
     @strawberry.field(description="Payment method: card, PIX, boleto...")
-    def payment_method(self, root: strawberry.Parent[models.PaymentAttempt]) -> PaymentMethod | None:
-        return None if root.payment_method is None else PaymentMethod(root.payment_method.value)
+    def payment_method(self, root: strawberry.Parent[models.PaymentAttempt]) -> models.PaymentMethod | None:
+        return root.payment_method
 
     @strawberry.field(description="Single payment, installments, subscription or recurring.")
-    def payment_type(self, root: strawberry.Parent[models.PaymentAttempt]) -> PaymentType | None:
-        return None if root.payment_type is None else PaymentType(root.payment_type.value)
+    def payment_type(self, root: strawberry.Parent[models.PaymentAttempt]) -> models.PaymentType | None:
+        return root.payment_type
 
     installments: int | None = strawberry.field(description="Number of installments.")
     value: Decimal | None = strawberry.field(description="Amount paid or attempted.")
