@@ -1,6 +1,7 @@
 """Alembic driven from code: upgrade, downgrade and 'is the database at head?'."""
 
 import asyncio
+from functools import cache
 from pathlib import Path
 
 from alembic import command
@@ -32,6 +33,7 @@ async def downgrade(url: str, revision: str = "base") -> None:
     await asyncio.to_thread(command.downgrade, alembic_config(url), revision)
 
 
+@cache
 def head_revision() -> str | None:
     return ScriptDirectory.from_config(alembic_config("postgresql://localhost/x")).get_current_head()
 
