@@ -20,10 +20,14 @@ from tests.live import live_server
 
 
 def peak_rss_mb(pid: int) -> float:
+    """Peak resident memory of the server: the process and its worker processes, summed."""
+    total = 0.0
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
+            total += int(line.split()[1]) / 1024
+    for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split():
+        total += peak_rss_mb(int(child))
+    return total
 
 
 def main() -> None:
@@ -31,6 +35,7 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=10)
     parser.add_argument("--requests", type=int, default=300, help="per concurrency level")
     parser.add_argument("--seconds", type=float, default=30, help="per concurrency level, at most")
+    parser.add_argument("--workers", type=int, default=1, help="server worker processes")
     args = parser.parse_args()
     with scratch_database("rastro_bench", args.scale) as url:
         key = key_maker(url)("analyst")
@@ -40,7 +45,7 @@ def main() -> None:
             answer = client.post("/graphql", json=body).json()
             assert "errors" not in answer, answer
             statements = live.counter.count
-        with served(url) as server:
+        with served(url, args.workers) as server:
             print(f"journey query: {statements} SQL statements per request (API key lookup included)")
             print(HEADER)
             for concurrency in (1, 8, 32):

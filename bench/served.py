@@ -40,12 +40,12 @@ class Served(NamedTuple):
 
 
 @contextmanager
-def served(url: str) -> Iterator[Served]:
+def served(url: str, workers: int = 1) -> Iterator[Served]:
     """`rastro serve` on a free loopback port, until it is ready."""
     port = free_port()
     env = {**os.environ, "DATABASE_URL": url, "RASTRO_LOG_LEVEL": "warning"}
     rastro = Path(sys.executable).with_name("rastro")
-    server = subprocess.Popen([str(rastro), "serve", "--port", str(port)], env=env)
+    server = subprocess.Popen([str(rastro), "serve", "--port", str(port), "--workers", str(workers)], env=env)
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(100):
