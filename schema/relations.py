@@ -7,7 +7,7 @@ import strawberry
 from sqlalchemy import ColumnElement
 from sqlalchemy.orm import InstrumentedAttribute
 
-from loaders.keyset import Ordering
+from loaders.keyset import Ordering, Window
 from loaders.page import Page, build_page, empty_page
 from resolvers.context import Info
 from resolvers.pagination import window
@@ -68,6 +68,18 @@ async def children_page(
         return int(await counts.load(key))
 
     return build_page(list(rows), tag, ordering, page_window, count)
+
+
+# limit + 1 rows are fetched per key; the first one is all first_row needs.
+ONE = Window(limit=1)
+
+
+async def first_row(info: Info, columns: Columns, key: Any, ordering: Ordering) -> Any:
+    """The first row with `columns` equal to `key` in `ordering`; one statement for all keys of a level."""
+    if key is None:
+        return None
+    rows = await info.context.loaders.paged(columns, [], None, ordering, ONE).load(key)
+    return rows[0] if rows else None
 
 
 def to_many(

@@ -15,8 +15,9 @@ from resolvers.personal_data import email_lookup_hash
 from resolvers.roots import root_connection
 from schema.inputs import DateTimeRange, OrderDirection, in_range, utm_matches
 from schema.pagination import Connection
+from schema.relations import first_row
 from schema.types.conversions import AdPlatform, OfflineConversion, SyncState
-from schema.types.leads import LATEST_STAGE, Lead, first_row
+from schema.types.leads import LATEST_STAGE, Lead
 
 LOOKUPS = ("leadId", "externalId", "email")
 

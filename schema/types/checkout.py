@@ -11,7 +11,7 @@ from resolvers import orderings
 from resolvers.context import Info
 from schema.node import Node, integer_key, node_type
 from schema.personal import personal
-from schema.relations import lazy, to_many, to_one
+from schema.relations import first_row, lazy, to_many, to_one
 
 HERE = "schema.types.checkout"
 HISTORY = "schema.types.checkout_history"
@@ -190,8 +190,7 @@ class Transaction(Node):
         customer: models.Customer | None = await loaders.one(models.Customer.id).load(root.customer_id)
         if customer is None or customer.hashed_email is None:
             return None
-        leads: list[models.Lead] = await loaders.many((models.Lead.hashed_email,)).load(customer.hashed_email)
-        return max(leads, key=lambda lead: (lead.created_at, lead.lead_id), default=None)  # type: ignore[return-value]
+        return await first_row(info, (models.Lead.hashed_email,), customer.hashed_email, orderings.LEADS)  # type: ignore[no-any-return]
 
 
 @node_type(models.TransactionItem, models.TransactionItem.id, "One product line of a transaction.")

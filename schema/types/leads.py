@@ -3,19 +3,19 @@
 import datetime as dt
 import uuid
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, Any, cast
+from typing import TYPE_CHECKING, Annotated, cast
 
 import strawberry
 from strawberry.scalars import JSON
 
 import models
-from loaders.keyset import Ordering, Window, desc
+from loaders.keyset import desc
 from resolvers import orderings
 from resolvers.context import Info
 from schema.node import Node, node_type
 from schema.pagination import Connection
 from schema.personal import personal
-from schema.relations import Columns, children_page, lazy, to_many, to_one
+from schema.relations import children_page, first_row, lazy, to_many, to_one
 from schema.types.lead_metadata import LeadMetadata, lead_metadata
 
 if TYPE_CHECKING:
@@ -29,16 +29,6 @@ TRACKING = "schema.types.tracking"
 HERE = "schema.types.leads"
 
 LATEST_STAGE = desc("latest", models.LeadStage.created_at, models.LeadStage.stage_id)
-# limit + 1 rows are fetched per key; the first one is all we need.
-ONE = Window(limit=1)
-
-
-async def first_row(info: Info, columns: Columns, key: Any, ordering: Ordering) -> Any:
-    """The first row with `columns` equal to `key` in `ordering`; one statement for all keys of a level."""
-    if key is None:
-        return None
-    rows = await info.context.loaders.paged(columns, [], None, ordering, ONE).load(key)
-    return rows[0] if rows else None
 
 
 @node_type(models.Lead, models.Lead.lead_id, "A contact who filled in a form, with scoring and enrichment.")
