@@ -17,7 +17,15 @@ from resolvers.personal_data import email_lookup_hash
 from resolvers.roots import root_connection
 from schema.inputs import DateTimeRange, OrderDirection, in_range
 from schema.pagination import Connection
-from schema.types.checkout import Customer, MarketingCost, Offer, Product, Transaction, TransactionStatus
+from schema.types.checkout import (
+    Customer,
+    MarketingCost,
+    Offer,
+    Product,
+    Transaction,
+    TransactionStatus,
+    customer_of_email_hash,
+)
 
 
 def equal(column: InstrumentedAttribute[Any], wanted: object) -> list[ColumnElement[bool]]:
@@ -105,10 +113,7 @@ class CheckoutQuery:
         if (id is None) == (email is None):
             raise ArgumentError("id", "or 'email': give exactly one")
         if email is not None:
-            # Several rows only if addresses differ just by case: the oldest wins.
-            loader = info.context.loaders.many((models.Customer.hashed_email,))
-            found: list[models.Customer] = await loader.load(email_lookup_hash(email))
-            return min(found, key=lambda row: row.id, default=None)  # type: ignore[return-value]
+            return await customer_of_email_hash(info, email_lookup_hash(email))  # type: ignore[return-value]
         return await info.context.loaders.one(models.Customer.id).load(id)  # type: ignore[no-any-return]
 
     @strawberry.field(description="Customers by id; email keeps the one with that address (any case).")

@@ -25,6 +25,11 @@ CREATED = "When the row was recorded."
 UPDATED = "When the row last changed."
 
 
+async def customer_of_email_hash(info: Info, hashed_email: str | None) -> models.Customer | None:
+    """The customer with this e-mail hash; if addresses differ only by case, the oldest one."""
+    return await first_row(info, (models.Customer.hashed_email,), hashed_email, orderings.CUSTOMERS)  # type: ignore[no-any-return]
+
+
 @node_type(models.Customer, models.Customer.id, "A buyer on a checkout platform (Hotmart, Kiwify...).")
 class Customer(Node):
     customer_id = integer_key("The customer's id (customers.id).")

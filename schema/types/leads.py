@@ -16,10 +16,11 @@ from schema.node import Node, node_type
 from schema.pagination import Connection
 from schema.personal import personal
 from schema.relations import children_page, first_row, lazy, to_many, to_one
+from schema.types.checkout import customer_of_email_hash
 from schema.types.lead_metadata import LeadMetadata, lead_metadata
 
 if TYPE_CHECKING:
-    from schema.types.checkout import Transaction
+    from schema.types.checkout import Customer, Transaction
 
 __all__ = ["IntegrationLog", "Lead", "LeadMetadata", "LeadStage"]
 
@@ -117,12 +118,12 @@ class Lead(Node):
         orderings.INTEGRATION_LOGS,
         "Deliveries of this lead to CRMs, webhooks and others, latest first.",
     )
-    customer = to_one(
-        models.Customer.hashed_email,
-        "hashed_email",
-        lazy("Customer", CHECKOUT),
-        "The checkout customer with the same e-mail; null when none bought.",
-    )
+
+    @strawberry.field(description="The checkout customer with the same e-mail; null when none bought.")
+    async def customer(
+        self, root: strawberry.Parent[models.Lead], info: Info
+    ) -> Annotated["Customer", strawberry.lazy(CHECKOUT)] | None:
+        return await customer_of_email_hash(info, root.hashed_email)  # type: ignore[return-value]
 
     @strawberry.field(description="Purchases of the customer with the same e-mail, latest first.")
     async def transactions(
@@ -134,8 +135,7 @@ class Lead(Node):
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[Annotated["Transaction", strawberry.lazy(CHECKOUT)]]:
-        customers = info.context.loaders.one(models.Customer.hashed_email)
-        customer = None if root.hashed_email is None else await customers.load(root.hashed_email)
+        customer = await customer_of_email_hash(info, root.hashed_email)
         page = await children_page(
             info,
             (models.Transaction.customer_id,),
