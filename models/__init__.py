@@ -1,6 +1,7 @@
 """Rastro's ORM models: one module per area, all sharing models.base.Base."""
 
 from models.access import ApiKey
+from models.accounts import DeliveryAccount
 from models.activity import Event, PageView
 from models.base import Base
 from models.checkout import (
@@ -32,6 +33,7 @@ __all__ = [
     "Commission",
     "ConversionOutbox",
     "Customer",
+    "DeliveryAccount",
     "Domain",
     "Event",
     "IntegrationLog",

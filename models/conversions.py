@@ -8,15 +8,17 @@ from sqlalchemy import CHAR, CheckConstraint, ForeignKey, Index, SmallInteger, U
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, Timestamps, jsonb, money2, str20, str100, str512, uuid_pk
+from models.enums import Platform, sql_in
 
 if TYPE_CHECKING:
     from models.leads import Lead
     from models.tracking import UtmTracking
 
+_KNOWN_PLATFORM = " || ".join(f'@.key == "{platform}"' for platform in Platform)
 # Each key is a known platform and each value one of four states, e.g. {"google_ads": "pending"}.
-SYNC_STATUS_CHECK = """jsonb_typeof(sync_status) = 'object'
+SYNC_STATUS_CHECK = f"""jsonb_typeof(sync_status) = 'object'
     AND NOT jsonb_path_exists(sync_status, '$.keyvalue() ? (
-          !(@.key == "google_ads" || @.key == "meta" || @.key == "linkedin" || @.key == "tiktok")
+          !({_KNOWN_PLATFORM})
        || @.value.type() != "string"
        || !(@.value == "pending" || @.value == "success" || @.value == "failed"
             || @.value == "not_applicable"))')"""
@@ -69,7 +71,7 @@ class OfflineConversion(Timestamps, Base):
 class PlatformSyncLog(Timestamps, Base):
     __tablename__ = "platform_sync_log"
     __table_args__ = (
-        CheckConstraint("platform IN ('google_ads', 'meta', 'linkedin', 'tiktok')", name="platform"),
+        CheckConstraint(sql_in("platform", Platform), name="platform"),
         CheckConstraint("sync_status IN ('pending', 'success', 'failed')", name="sync_status"),
         CheckConstraint("http_status_code BETWEEN 100 AND 599", name="http_status_code"),
         Index("idx_platform_sync_log_conversion", "conversion_id", "platform", "created_at"),

@@ -8,6 +8,7 @@ from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, T
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, Timestamps, jsonb, str20
+from models.enums import OutboxKind, Platform, sql_in
 
 if TYPE_CHECKING:
     from models.conversions import OfflineConversion
@@ -16,7 +17,8 @@ if TYPE_CHECKING:
 class ConversionOutbox(Timestamps, Base):
     __tablename__ = "conversion_outbox"
     __table_args__ = (
-        CheckConstraint("platform IN ('google_ads', 'meta', 'linkedin', 'tiktok')", name="platform"),
+        CheckConstraint(sql_in("platform", Platform), name="platform"),
+        CheckConstraint(sql_in("kind", OutboxKind), name="kind"),
         CheckConstraint("jsonb_typeof(payload) = 'object'", name="payload"),
         CheckConstraint("status IN ('pending', 'delivering', 'delivered', 'failed')", name="status"),
         CheckConstraint("attempts >= 0", name="attempts"),
@@ -34,7 +36,8 @@ class ConversionOutbox(Timestamps, Base):
         ForeignKey("offline_conversions.conversion_id", ondelete="CASCADE")
     )
     platform: Mapped[str20]
-    # f"{conversion_id}:{platform}": the order/event id the platform dedupes on.
+    kind: Mapped[str20] = mapped_column(server_default=OutboxKind.CONVERSION.value)
+    # integrations.outbox.dedup_key: the order/event id the platform dedupes on.
     dedup_key: Mapped[str] = mapped_column(String(200), unique=True)
     payload: Mapped[jsonb]
     status: Mapped[str20] = mapped_column(server_default="pending")

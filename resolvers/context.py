@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry.types import Info as StrawberryInfo
 
+from integrations.secret_box import SecretBox
 from loaders.registry import LoaderRegistry
 
 
@@ -39,6 +40,8 @@ class Context:
     sessions: async_sessionmaker[AsyncSession]
     principal: Principal | None
     limits: Limits
+    # Seals credentials written by admin mutations; None when RASTRO_SECRET_KEY is not set.
+    secret_box: SecretBox | None = None
     loaders: LoaderRegistry = field(init=False)
 
     def __post_init__(self) -> None:

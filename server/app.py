@@ -7,6 +7,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import Route
 
+from integrations.secret_box import SecretBox
 from schema.schema import build_schema, cache_extensions, limit_extensions
 from schema.validation import NameArgumentsInValueErrors
 from server.auth import ApiKeyMiddleware
@@ -33,6 +34,8 @@ def create_app(settings: Settings, database_url: str) -> Starlette:
         app.state.settings = settings
         app.state.engine = create_engine(database_url, settings)
         app.state.sessions = create_sessionmaker(app.state.engine)
+        key = settings.secret_key
+        app.state.secret_box = None if key is None else SecretBox(key.get_secret_value())
         try:
             yield
         finally:

@@ -14,6 +14,7 @@ import uvicorn
 from rich.console import Console
 from rich.progress import Progress
 
+from integrations.secret_box import SecretBox
 from models import ApiKey
 from resolvers.context import Role
 from server import keys as key_admin
@@ -46,7 +47,11 @@ def fail(message: str) -> typer.Exit:
 def database(settings: Settings, data_dir: Path | None, migrate: bool = False) -> Iterator[str]:
     """DATABASE_URL when set, else the embedded server (started here, stopped on exit); checked reachable."""
     with contextlib.ExitStack() as stack:
-        url = settings.database_url or stack.enter_context(embedded_postgres(data_dir or settings.data_dir))
+        url = settings.database_url
+        if not url:
+            embedded_dir = data_dir or settings.data_dir
+            url = stack.enter_context(embedded_postgres(embedded_dir))
+            keep_secret_key(embedded_dir)
         try:
             asyncio.run(check_reachable(url))
         except DatabaseUnreachable as error:
@@ -54,6 +59,17 @@ def database(settings: Settings, data_dir: Path | None, migrate: bool = False) -
         if migrate:
             run_migrations(url)
         yield url
+
+
+def keep_secret_key(data_dir: Path) -> None:
+    """The embedded database's secrets key lives beside its data, made on first use, unless one is set."""
+    if os.environ.get("RASTRO_SECRET_KEY"):
+        return
+    path = data_dir.parent / f"{data_dir.name}.secret-key"
+    if not path.exists():
+        path.touch(mode=0o600)
+        path.write_text(SecretBox.generate_key(), encoding="ascii")
+    os.environ["RASTRO_SECRET_KEY"] = path.read_text(encoding="ascii").strip()
 
 
 def run_migrations(url: str) -> None:
@@ -226,6 +242,12 @@ def keys_revoke(
         except key_admin.KeyAdminError as error:
             raise fail(str(error)) from None
     out.print(f"Revoked {name}.", markup=False)
+
+
+@app.command("secret-key")
+def secret_key() -> None:
+    """Print a new key for RASTRO_SECRET_KEY (seals delivery and checkout credentials)."""
+    out.print(SecretBox.generate_key(), markup=False, highlight=False)
 
 
 @app.command("export-schema")

@@ -38,6 +38,7 @@ class RastroGraphQL(GraphQL[Context, None]):
             sessions=app.state.sessions,
             principal=request.scope.get("state", {}).get("principal"),
             limits=Limits(default_page_size=settings.default_page_size, max_page_size=settings.max_page_size),
+            secret_box=app.state.secret_box,
         )
 
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:

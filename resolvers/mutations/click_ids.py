@@ -1,26 +1,14 @@
 """The click ids of a lead's original UTM capture, as the ad platforms match a conversion on them."""
 
-import datetime as dt
 import uuid
-from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from integrations.outbox import ClickIds
 from models import UtmTracking
 
 MAX_CLICK_ID_LENGTH = 512  # offline_conversions' columns
-
-
-@dataclass(frozen=True)
-class ClickIds:
-    gclid: str | None = None
-    gbraid: str | None = None
-    wbraid: str | None = None
-    fbclid: str | None = None
-    ttclid: str | None = None
-    li_fat_id: str | None = None
-    clicked_at: dt.datetime | None = None
 
 
 def _usable(value: str | None) -> str | None:

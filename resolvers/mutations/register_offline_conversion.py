@@ -9,6 +9,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.dialects.postgresql import insert as upsert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from integrations.outbox import identifiers, outbox_rows, sync_status
 from models import ConversionOutbox, Lead, OfflineConversion
 from resolvers.context import Context
 from resolvers.mutations.click_ids import click_ids_of
@@ -16,7 +17,6 @@ from resolvers.mutations.input_checks import moment_failures, money_failures, te
 from resolvers.mutations.lead_lock import LeadRef, lead_ref_failures, lock_lead
 from resolvers.mutations.outcome import Failure, conflict, invalid
 from resolvers.mutations.permissions import author, refuse_non_writers
-from resolvers.mutations.platforms import identifiers, outbox_rows, sync_status
 from resolvers.mutations.stages import StageEntry, record_stage
 from resolvers.mutations.transaction import write_transaction
 

@@ -8,6 +8,7 @@ from sqlalchemy import ColumnElement, String, exists, literal, or_, select
 
 import models
 from loaders.keyset import Ordering, asc, desc
+from models.enums import Platform
 from resolvers import orderings
 from resolvers.context import Info
 from resolvers.errors import ArgumentError
@@ -16,7 +17,7 @@ from resolvers.roots import root_connection
 from schema.inputs import DateTimeRange, OrderDirection, in_range, utm_matches
 from schema.pagination import Connection
 from schema.relations import first_row
-from schema.types.conversions import AdPlatform, OfflineConversion, SyncState
+from schema.types.conversions import OfflineConversion, SyncState
 from schema.types.leads import LATEST_STAGE, Lead
 
 LOOKUPS = ("leadId", "externalId", "email")
@@ -50,7 +51,7 @@ class LeadOrder:
 
 @strawberry.input(description="Which offline conversions: every given condition must hold.")
 class OfflineConversionFilter:
-    platform: AdPlatform | None = strawberry.field(
+    platform: Platform | None = strawberry.field(
         default=None, description="Known to this platform (in this syncStatus when given)."
     )
     sync_status: SyncState | None = strawberry.field(
@@ -124,7 +125,7 @@ def conversion_filters(value: OfflineConversionFilter | None) -> list[ColumnElem
         clauses.append(c.sync_status.has_key(platform.value))
     elif state is not None:
         # One @> per platform so the GIN (jsonb_path_ops) index serves each branch.
-        clauses.append(or_(*(c.sync_status.contains({p.value: state.value}) for p in AdPlatform)))
+        clauses.append(or_(*(c.sync_status.contains({p.value: state.value}) for p in Platform)))
     if value.conversion_name is not None:
         clauses.append(c.conversion_name == value.conversion_name)
     clauses += in_range(c.conversion_date, value.conversion_date)

@@ -10,6 +10,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 import models
+from models.enums import Platform
 from resolvers import orderings
 from schema.node import Node, node_type
 from schema.relations import lazy, to_many, to_one
@@ -19,12 +20,7 @@ TRACKING = "schema.types.tracking"
 HERE = "schema.types.conversions"
 
 
-@strawberry.enum(description="An ad platform that receives offline conversions.")
-class AdPlatform(enum.Enum):
-    GOOGLE_ADS = "google_ads"
-    META = "meta"
-    LINKEDIN = "linkedin"
-    TIKTOK = "tiktok"
+strawberry.enum(Platform, name="AdPlatform", description="An ad platform that receives offline conversions.")
 
 
 @strawberry.enum(description="Where the delivery of a conversion to one platform stands.")
@@ -37,7 +33,7 @@ class SyncState(enum.Enum):
 
 @strawberry.type(description="The delivery state of a conversion on one ad platform.")
 class PlatformSyncStatus:
-    platform: AdPlatform = strawberry.field(description="The ad platform.")
+    platform: Platform = strawberry.field(description="The ad platform.")
     status: SyncState = strawberry.field(description="Its delivery state.")
 
 
@@ -48,7 +44,7 @@ def sync_statuses(raw: Any) -> list[PlatformSyncStatus]:
     states = {state.value: state for state in SyncState}
     return [
         PlatformSyncStatus(platform=platform, status=states[raw[platform.value]])
-        for platform in AdPlatform
+        for platform in Platform
         if raw.get(platform.value) in states
     ]
 
@@ -114,8 +110,8 @@ class PlatformSyncLog(Node):
     updated_at: dt.datetime = strawberry.field(description="Last change.")
 
     @strawberry.field(description="The ad platform.")
-    def platform(self, root: strawberry.Parent[models.PlatformSyncLog]) -> AdPlatform:
-        return AdPlatform(root.platform)
+    def platform(self, root: strawberry.Parent[models.PlatformSyncLog]) -> Platform:
+        return Platform(root.platform)
 
     @strawberry.field(description="Outcome of the attempt: PENDING, SUCCESS or FAILED.")
     def sync_status(self, root: strawberry.Parent[models.PlatformSyncLog]) -> SyncState:
