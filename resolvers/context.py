@@ -37,7 +37,10 @@ class Limits:
 
 @dataclass
 class Context:
+    # Transactional sessions, for mutations.
     sessions: async_sessionmaker[AsyncSession]
+    # Autocommit sessions, for reads (loaders): no BEGIN/ROLLBACK around each statement.
+    reads: async_sessionmaker[AsyncSession]
     principal: Principal | None
     limits: Limits
     # Seals credentials written by admin mutations; None when RASTRO_SECRET_KEY is not set.
@@ -45,7 +48,7 @@ class Context:
     loaders: LoaderRegistry = field(init=False)
 
     def __post_init__(self) -> None:
-        self.loaders = LoaderRegistry(self.sessions)
+        self.loaders = LoaderRegistry(self.reads)
 
     @property
     def sees_personal_data(self) -> bool:

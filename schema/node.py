@@ -1,5 +1,6 @@
 """Relay Node: global ids ('Type:key' in base64) for every type, and node(id:) lookups by loader."""
 
+import asyncio
 import base64
 import binascii
 import uuid
@@ -79,3 +80,10 @@ def node_type(model: type[Any], key: InstrumentedAttribute[Any], description: st
 async def load_node(info: Info, global_id: str, argument: str = "id") -> Any:
     kind, key = decode_global_id(global_id, argument)
     return await info.context.loaders.one(kind.key).load(key)
+
+
+async def load_nodes(info: Info, global_ids: list[strawberry.ID], argument: str = "ids") -> list[Any]:
+    """Every id is checked first; then each type's ids load in one batch (one statement per type)."""
+    decoded = [decode_global_id(global_id, argument) for global_id in global_ids]
+    loaders = info.context.loaders
+    return list(await asyncio.gather(*(loaders.one(kind.key).load(key) for kind, key in decoded)))

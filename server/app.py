@@ -10,8 +10,8 @@ from starlette.routing import Route
 from integrations.secret_box import SecretBox
 from schema.schema import build_schema, cache_extensions, limit_extensions
 from schema.validation import NameArgumentsInValueErrors
-from server.auth import ApiKeyMiddleware
-from server.database import create_engine, create_sessionmaker
+from server.auth import ApiKeyMiddleware, PrincipalCache
+from server.database import create_engine, create_read_sessionmaker, create_sessionmaker
 from server.graphql_view import graphql_view, mask_errors
 from server.health import healthz, readyz
 from server.http_body import BodyLimitMiddleware
@@ -34,6 +34,8 @@ def create_app(settings: Settings, database_url: str) -> Starlette:
         app.state.settings = settings
         app.state.engine = create_engine(database_url, settings)
         app.state.sessions = create_sessionmaker(app.state.engine)
+        app.state.reads = create_read_sessionmaker(app.state.engine)
+        app.state.principal_cache = PrincipalCache(settings.key_cache_seconds)
         key = settings.secret_key
         app.state.secret_box = None if key is None else SecretBox(key.get_secret_value())
         try:

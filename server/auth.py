@@ -4,6 +4,7 @@ import datetime as dt
 import hashlib
 import json
 import secrets
+import time
 
 from graphql import FieldNode, GraphQLError, OperationDefinitionNode, parse
 from sqlalchemy import select, update
@@ -46,11 +47,40 @@ def parse_authorization(header: str | None) -> str | None:
     return key
 
 
-async def authenticate(sessions: async_sessionmaker[AsyncSession], key: str) -> Principal:
+class PrincipalCache:
+    """Who recently seen keys belong to, for `seconds`: a revocation takes effect within that bound."""
+
+    def __init__(self, seconds: float, size: int = 1024) -> None:
+        self.seconds = seconds
+        self.size = size
+        self._entries: dict[str, tuple[float, Principal]] = {}
+
+    def get(self, key_hash: str) -> Principal | None:
+        entry = self._entries.get(key_hash)
+        if entry is None:
+            return None
+        if entry[0] < time.monotonic():
+            del self._entries[key_hash]
+            return None
+        return entry[1]
+
+    def put(self, key_hash: str, principal: Principal) -> None:
+        if self.seconds <= 0:
+            return
+        if len(self._entries) >= self.size:
+            del self._entries[next(iter(self._entries))]  # the oldest entry
+        self._entries[key_hash] = (time.monotonic() + self.seconds, principal)
+
+
+async def authenticate(
+    sessions: async_sessionmaker[AsyncSession], key: str, cache: PrincipalCache | None = None
+) -> Principal:
+    key_hash = hash_key(key)
+    cached = None if cache is None else cache.get(key_hash)
+    if cached is not None:
+        return cached
     async with sessions() as session:
-        row = (
-            await session.execute(select(ApiKey).where(ApiKey.key_hash == hash_key(key)))
-        ).scalar_one_or_none()
+        row = (await session.execute(select(ApiKey).where(ApiKey.key_hash == key_hash))).scalar_one_or_none()
         if row is None:
             raise AuthError("Unknown API key")
         if row.revoked_at is not None:
@@ -59,7 +89,10 @@ async def authenticate(sessions: async_sessionmaker[AsyncSession], key: str) -> 
         if row.last_used_at is None or now - row.last_used_at > LAST_USED_RESOLUTION:
             await session.execute(update(ApiKey).where(ApiKey.id == row.id).values(last_used_at=now))
             await session.commit()
-        return Principal(key_id=str(row.id), name=row.name, role=Role(row.role))
+    principal = Principal(key_id=str(row.id), name=row.name, role=Role(row.role))
+    if cache is not None:
+        cache.put(key_hash, principal)
+    return principal
 
 
 def _operations(body: bytes) -> list[OperationDefinitionNode] | None:
@@ -112,7 +145,10 @@ class ApiKeyMiddleware:
         try:
             key = parse_authorization(headers.get("authorization"))
             if key is not None:
-                principal = state["principal"] = await authenticate(scope["app"].state.sessions, key)
+                app_state = scope["app"].state
+                principal = state["principal"] = await authenticate(
+                    app_state.reads, key, app_state.principal_cache
+                )
                 if principal.role is Role.INGEST:
                     await self._writes_only(scope, receive, send)
                 else:

@@ -136,7 +136,10 @@ PortOpt = Annotated[int | None, typer.Option(help="Port to listen on [default: R
 def serve(
     host: HostOpt = None,
     port: PortOpt = None,
-    workers: Annotated[int | None, typer.Option(help="Worker processes [default: RASTRO_WORKERS].")] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(help="Worker processes [default: RASTRO_WORKERS, else 1 per CPU; 1 when embedded]."),
+    ] = None,
     data_dir: DataDir = None,
 ) -> None:
     """Serve the GraphQL API (migrates the embedded database first)."""
@@ -144,7 +147,10 @@ def serve(
     with database(settings, data_dir) as url:
         if not settings.database_url:
             run_migrations(url)
-        run_server(settings, url, host or settings.host, port or settings.port, workers or settings.workers)
+        # The work is Python's: use every core, unless the embedded PostgreSQL shares them.
+        default = (os.cpu_count() or 1) if settings.database_url else 1
+        workers = workers or settings.workers or default
+        run_server(settings, url, host or settings.host, port or settings.port, workers)
 
 
 @app.command()

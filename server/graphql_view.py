@@ -4,6 +4,7 @@ import json
 import logging
 from typing import Any
 
+import orjson
 from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
@@ -30,12 +31,21 @@ def mask_errors() -> MaskErrors:
     return MaskErrors(should_mask_error=should_mask, error_message="Internal error: it was logged")
 
 
+def encode_json(data: object) -> bytes:
+    try:
+        return orjson.dumps(data)
+    except orjson.JSONEncodeError:
+        # orjson stops at 64-bit integers, which a JSON column may exceed.
+        return json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode()
+
+
 class RastroGraphQL(GraphQL[Context, None]):
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         app = request.app
         settings = app.state.settings
         return Context(
             sessions=app.state.sessions,
+            reads=app.state.reads,
             principal=request.scope.get("state", {}).get("principal"),
             limits=Limits(default_page_size=settings.default_page_size, max_page_size=settings.max_page_size),
             secret_box=app.state.secret_box,
@@ -44,8 +54,8 @@ class RastroGraphQL(GraphQL[Context, None]):
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:
         return HTMLResponse(graphiql_html())
 
-    def encode_json(self, data: object) -> str:
-        return json.dumps(data, separators=(",", ":"))
+    def encode_json(self, data: object) -> bytes:
+        return encode_json(data)
 
 
 def graphql_view(schema: Any, graphiql: bool) -> RastroGraphQL:

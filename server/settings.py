@@ -21,7 +21,8 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default_factory=default_data_dir)
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=0, le=65535)
-    workers: int = Field(default=1, ge=1)
+    # Unset: one per CPU for an external database, one for the embedded one.
+    workers: int | None = Field(default=None, ge=1)
     graphiql: bool = True
     default_page_size: int = Field(default=50, ge=1)
     max_page_size: int = Field(default=100, ge=1)
@@ -33,6 +34,8 @@ class Settings(BaseSettings):
     pool_size: int = Field(default=10, ge=1)
     pool_max_overflow: int = Field(default=10, ge=0)
     log_level: str = "info"
+    # A key's role is remembered this long, so a revoked key may still work for up to this many seconds.
+    key_cache_seconds: float = Field(default=5.0, ge=0)
     # Seals delivery and checkout credentials at rest (Fernet); unset means none can be stored.
     secret_key: SecretStr | None = None
 

@@ -239,5 +239,5 @@ class CheckoutQuery:
     async def transaction_statuses(self, info: Info) -> list[TransactionStatus]:
         # A small lookup table: one plain list, no pagination.
         statement = select(models.TransactionStatus).order_by(models.TransactionStatus.id)
-        async with info.context.sessions() as session:
+        async with info.context.reads() as session:
             return list((await session.execute(statement)).scalars())  # type: ignore[arg-type]

@@ -13,7 +13,7 @@ from resolvers.context import Info
 from resolvers.errors import ArgumentError
 from resolvers.roots import root_connection
 from schema.inputs import DateTimeRange, OrderDirection, in_range, utm_matches
-from schema.node import Node, load_node
+from schema.node import Node, load_node, load_nodes
 from schema.pagination import Connection
 from schema.types.tracking import Domain, LandingPage, Session, VisitorJourney
 
@@ -80,7 +80,7 @@ class TrackingQuery:
     async def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[Node | None]:
         if len(ids) > MAX_NODES:
             raise ArgumentError("ids", f"may hold at most {MAX_NODES} ids, got {len(ids)}")
-        return [await load_node(info, global_id, "ids") for global_id in ids]
+        return await load_nodes(info, ids)
 
     @strawberry.field(description="Domains, by name.")
     async def domains(

@@ -1,12 +1,13 @@
 """API keys: what a client without, with a bad, or with a revoked key gets."""
 
 import asyncio
+import time
 
 import asyncpg
 import pytest
 
 from tests.conftest import KeyMaker
-from tests.live import LiveServer
+from tests.live import LiveServer, live_server
 
 DOMAINS = {"query": "{ domains { totalCount } }"}
 
@@ -39,20 +40,42 @@ def test_missing_malformed_or_unknown_key_is_401(
     assert response.json()["errors"][0]["message"].startswith(message)
 
 
-def test_a_revoked_key_stops_working(server: LiveServer, make_key: KeyMaker, db_url: str) -> None:
+async def _revoke_all(db_url: str) -> None:
+    connection = await asyncpg.connect(db_url)
+    try:
+        await connection.execute("UPDATE api_keys SET revoked_at = now()")
+    finally:
+        await connection.close()
+
+
+def test_a_revoked_key_stops_working_within_the_cache_bound(db_url: str, make_key: KeyMaker) -> None:
     key = make_key("viewer")
-    with server.client(key) as client:
+    bound = 1.0
+    with live_server(db_url, key_cache_seconds=bound) as server, server.client(key) as client:
         assert client.post("/graphql", json=DOMAINS).status_code == 200
-
-        async def revoke() -> None:
-            connection = await asyncpg.connect(db_url)
-            await connection.execute("UPDATE api_keys SET revoked_at = now()")
-            await connection.close()
-
-        asyncio.run(revoke())
-        response = client.post("/graphql", json=DOMAINS)
+        asyncio.run(_revoke_all(db_url))
+        revoked_at = time.monotonic()
+        while (response := client.post("/graphql", json=DOMAINS)).status_code == 200:
+            assert time.monotonic() - revoked_at < bound + 0.5, "the revoked key outlived the cache bound"
+            time.sleep(0.05)
     assert response.status_code == 401
     assert "was revoked" in response.json()["errors"][0]["message"]
+
+
+def test_without_a_cache_a_revocation_is_immediate(db_url: str, make_key: KeyMaker) -> None:
+    key = make_key("viewer")
+    with live_server(db_url, key_cache_seconds=0) as server, server.client(key) as client:
+        assert client.post("/graphql", json=DOMAINS).status_code == 200
+        asyncio.run(_revoke_all(db_url))
+        assert client.post("/graphql", json=DOMAINS).status_code == 401
+
+
+def test_a_known_key_is_not_looked_up_again_within_the_bound(server: LiveServer, make_key: KeyMaker) -> None:
+    with server.client(make_key("analyst")) as client:
+        client.post("/graphql", json=DOMAINS)
+        server.counter.reset()
+        assert client.post("/graphql", json=DOMAINS).status_code == 200
+    assert not [s for s in server.counter.statements if "api_keys" in s], server.counter.statements
 
 
 def test_a_used_key_records_when_it_was_last_used(
