@@ -57,8 +57,14 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def connection_tag(model: type[Any], ordering: Ordering) -> str:
+    """Names a connection's table and order inside its cursors, so a cursor of another one is refused."""
+    return f"{model.__tablename__}:{ordering.name}"
+
+
 def encode_cursor(tag: str, values: Sequence[Any]) -> str:
-    raw = json.dumps([tag, [_plain(v) for v in values]], separators=(",", ":"))
+    # Non-ASCII kept as UTF-8 (as PostgreSQL's to_json writes it), so SQL can build the same cursor.
+    raw = json.dumps([tag, [_plain(v) for v in values]], separators=(",", ":"), ensure_ascii=False)
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 

@@ -1,12 +1,12 @@
 """Validation of Relay arguments (first/after/last/before) into a keyset Window."""
 
 from loaders.keyset import CursorError, Ordering, Window, decode_cursor
-from resolvers.context import Info
+from resolvers.context import Limits
 from resolvers.errors import ArgumentError
 
 
 def window(
-    info: Info,
+    limits: Limits,
     tag: str,
     ordering: Ordering,
     first: int | None,
@@ -15,7 +15,6 @@ def window(
     before: str | None,
 ) -> Window:
     """Validate Relay arguments into a Window; every mistake names its argument."""
-    limits = info.context.limits
     if first is not None and last is not None:
         raise ArgumentError("last", "cannot be combined with 'first': page forward or backward, not both")
     if after is not None and before is not None:

@@ -4,7 +4,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement
 
-from loaders.keyset import Ordering
+from loaders.keyset import Ordering, connection_tag
 from loaders.page import Page
 from loaders.paged import root_page
 from resolvers.context import Info
@@ -21,6 +21,6 @@ async def root_connection(
     last: int | None,
     before: str | None,
 ) -> Page[Any]:
-    tag = f"{model.__tablename__}:{ordering.name}"
-    page_window = window(info, tag, ordering, first, after, last, before)
+    tag = connection_tag(model, ordering)
+    page_window = window(info.context.limits, tag, ordering, first, after, last, before)
     return await root_page(info.context.loaders.sessions, model, where, ordering, tag, page_window)

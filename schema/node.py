@@ -5,27 +5,17 @@ import base64
 import binascii
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import strawberry
 from sqlalchemy.orm import InstrumentedAttribute
 
+from loaders.nodes import KINDS_BY_MODEL, KINDS_BY_NAME, NodeKind
+from loaders.relation import ColumnRead, reads
 from resolvers.context import Info
 from resolvers.errors import ArgumentError
 
 T = TypeVar("T", bound=type)
-
-
-@dataclass(frozen=True)
-class NodeKind:
-    name: str
-    model: type[Any]
-    key: InstrumentedAttribute[Any]
-
-
-KINDS_BY_NAME: dict[str, NodeKind] = {}
-KINDS_BY_MODEL: dict[type[Any], NodeKind] = {}
 
 
 def encode_global_id(row: object) -> str:
@@ -56,7 +46,7 @@ def integer_key(description: str) -> Any:
     def resolve(root: strawberry.Parent[Any]) -> int:
         return int(root.id)
 
-    return strawberry.field(resolver=resolve, description=description)
+    return strawberry.field(resolver=resolve, description=description, metadata=reads(ColumnRead("id")))
 
 
 def node_type(model: type[Any], key: InstrumentedAttribute[Any], description: str) -> Callable[[T], T]:

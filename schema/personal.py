@@ -6,6 +6,7 @@ import strawberry
 from strawberry.extensions import FieldExtension
 from strawberry.extensions.field_extension import AsyncExtensionResolver, SyncExtensionResolver
 
+from loaders.relation import PERSONAL
 from resolvers.context import Context
 
 
@@ -24,5 +25,7 @@ class PersonalData(FieldExtension):
 def personal(description: str) -> Any:
     """A nullable field holding personal data (name, e-mail, phone, document, IP, user agent)."""
     return strawberry.field(
-        description=f"{description} Personal data: null for the viewer role.", extensions=[PersonalData()]
+        description=f"{description} Personal data: null for the viewer role.",
+        extensions=[PersonalData()],
+        metadata={PERSONAL: True},
     )

@@ -7,8 +7,9 @@ import strawberry
 from sqlalchemy import ColumnElement
 from sqlalchemy.orm import InstrumentedAttribute
 
-from loaders.keyset import Ordering, Window
+from loaders.keyset import Ordering, Window, connection_tag
 from loaders.page import Page, build_page, empty_page
+from loaders.relation import Relation, reads
 from resolvers.context import Info
 from resolvers.pagination import window
 from schema.pagination import Connection
@@ -21,33 +22,34 @@ def lazy(type_name: str, module: str) -> Any:
     return Annotated[type_name, strawberry.lazy(module)]
 
 
-def _key(root: object, attrs: Sequence[str]) -> Any:
-    values = tuple(getattr(root, attr) for attr in attrs)
-    if any(value is None for value in values):
-        return None
-    return values[0] if len(values) == 1 else values
+def relation(
+    target: InstrumentedAttribute[Any] | Columns,
+    parent: str | tuple[str, ...],
+    ordering: Ordering | None = None,
+    filters: tuple[tuple[str, InstrumentedAttribute[Any]], ...] = (),
+) -> Relation:
+    columns = target if isinstance(target, tuple) else (target,)
+    return Relation(columns, parent if isinstance(parent, tuple) else (parent,), ordering, filters)
 
 
 def to_one(
     target: InstrumentedAttribute[Any] | Columns, parent: str | tuple[str, ...], node: Any, description: str
 ) -> Any:
     """The row of `target` whose key equals the parent's `parent` attribute(s); null when none."""
-    columns = target if isinstance(target, tuple) else (target,)
-    attrs = parent if isinstance(parent, tuple) else (parent,)
+    spec = relation(target, parent)
 
     async def resolve(root: strawberry.Parent[Any], info: Info) -> Any:
-        key = _key(root, attrs)
-        return None if key is None else await info.context.loaders.one(*columns).load(key)
+        key = spec.key(root)
+        return None if key is None else await info.context.loaders.one(*spec.columns).load(key)
 
     resolve.__annotations__["return"] = node | None
-    return strawberry.field(resolver=resolve, description=description)
+    return strawberry.field(resolver=resolve, description=description, metadata=reads(spec))
 
 
 async def children_page(
     info: Info,
-    columns: Columns,
+    spec: Relation,
     key: Any,
-    ordering: Ordering,
     first: int | None,
     after: str | None,
     last: int | None,
@@ -56,18 +58,19 @@ async def children_page(
     where_key: Hashable = None,
 ) -> Page[Any]:
     """One parent's page of children; all parents of a level share one statement through the loader."""
-    tag = f"{columns[0].class_.__tablename__}:{ordering.name}"
-    page_window = window(info, tag, ordering, first, after, last, before)
+    assert spec.ordering is not None
+    tag = connection_tag(spec.model, spec.ordering)
+    page_window = window(info.context.limits, tag, spec.ordering, first, after, last, before)
     if key is None:
         return empty_page()
     loaders = info.context.loaders
-    rows = await loaders.paged(columns, where, where_key, ordering, page_window).load(key)
-    counts = loaders.counts(columns, where, where_key)
+    rows = await loaders.paged(spec.columns, where, where_key, spec.ordering, page_window).load(key)
+    counts = loaders.counts(spec.columns, where, where_key)
 
     async def count() -> int:
         return int(await counts.load(key))
 
-    return build_page(list(rows), tag, ordering, page_window, count)
+    return build_page(list(rows), tag, spec.ordering, page_window, count)
 
 
 # limit + 1 rows are fetched per key; the first one is all first_row needs.
@@ -90,8 +93,7 @@ def to_many(
     description: str,
 ) -> Any:
     """The rows of the target table whose `target` column(s) equal the parent's `parent` attribute(s)."""
-    columns = target if isinstance(target, tuple) else (target,)
-    attrs = parent if isinstance(parent, tuple) else (parent,)
+    spec = relation(target, parent, ordering)
 
     async def resolve(
         root: strawberry.Parent[Any],
@@ -101,8 +103,7 @@ def to_many(
         last: int | None = None,
         before: str | None = None,
     ) -> Any:
-        page = await children_page(info, columns, _key(root, attrs), ordering, first, after, last, before)
-        return Connection(page=page)
+        return Connection(page=await children_page(info, spec, spec.key(root), first, after, last, before))
 
     resolve.__annotations__["return"] = Connection[node]  # type: ignore[valid-type]
-    return strawberry.field(resolver=resolve, description=description)
+    return strawberry.field(resolver=resolve, description=description, metadata=reads(spec))

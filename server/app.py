@@ -8,30 +8,39 @@ from starlette.middleware import Middleware
 from starlette.routing import Route
 
 from integrations.secret_box import SecretBox
-from schema.schema import build_schema, cache_extensions, limit_extensions
+from resolvers.compiled.extension import CompiledExecution
+from resolvers.compiled.reads import CompiledReads
+from schema.schema import ExtensionFactory, build_schema, cache_extensions, limit_extensions
 from schema.validation import NameArgumentsInValueErrors
 from server.auth import ApiKeyMiddleware, PrincipalCache
 from server.database import create_engine, create_read_sessionmaker, create_sessionmaker
-from server.graphql_view import graphql_view, mask_errors
+from server.graphql_view import GraphQLEndpoint, graphql_view, mask_errors
 from server.health import healthz, readyz
 from server.http_body import BodyLimitMiddleware
 from server.settings import Settings
 
 
 def create_app(settings: Settings, database_url: str) -> Starlette:
+    reads = CompiledReads() if settings.compiled_reads else None
+    # Last: it runs once the document is parsed and validated with every rule and limit.
+    compiled: list[ExtensionFactory] = [] if reads is None else [lambda: CompiledExecution(reads)]
     schema = build_schema(
         [
             *limit_extensions(settings.max_query_depth, settings.max_aliases, settings.max_tokens),
             mask_errors,
             NameArgumentsInValueErrors,
             *cache_extensions(),
+            *compiled,
         ]
     )
-    view = graphql_view(schema, settings.graphiql)
+    if reads is not None:
+        reads.attach(schema._schema)
+    endpoint = GraphQLEndpoint(graphql_view(schema, settings.graphiql), reads)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         app.state.settings = settings
+        app.state.compiled = reads
         app.state.engine = create_engine(database_url, settings)
         app.state.sessions = create_sessionmaker(app.state.engine)
         app.state.reads = create_read_sessionmaker(app.state.engine)
@@ -45,7 +54,7 @@ def create_app(settings: Settings, database_url: str) -> Starlette:
 
     return Starlette(
         routes=[
-            Route("/graphql", view, methods=["GET", "POST"]),
+            Route("/graphql", endpoint, methods=["GET", "POST"]),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
         ],

@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     pool_size: int = Field(default=10, ge=1)
     pool_max_overflow: int = Field(default=10, ge=0)
     log_level: str = "info"
+    # Queries the compiler covers are answered by one SQL statement; false: every query runs in Python.
+    compiled_reads: bool = True
     # A key's role is remembered this long, so a revoked key may still work for up to this many seconds.
     key_cache_seconds: float = Field(default=5.0, ge=0)
     # Seals delivery and checkout credentials at rest (Fernet); unset means none can be stored.

@@ -10,6 +10,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 import models
 from loaders.keyset import Ordering, asc, desc
+from loaders.relation import Lookup, RootList, RootLookups, reads
 from resolvers import orderings
 from resolvers.context import Info
 from resolvers.errors import ArgumentError
@@ -108,7 +109,19 @@ def transaction_ordering(order: TransactionOrder | None) -> Ordering:
 
 @strawberry.type
 class CheckoutQuery:
-    @strawberry.field(description="One customer by id or by e-mail (any case); null when none matches.")
+    @strawberry.field(
+        description="One customer by id or by e-mail (any case); null when none matches.",
+        metadata=reads(
+            RootLookups(
+                (
+                    Lookup(("id",), (models.Customer.id,)),
+                    Lookup(
+                        ("email",), (models.Customer.hashed_email,), orderings.CUSTOMERS, email_lookup_hash
+                    ),
+                )
+            )
+        ),
+    )
     async def customer(self, info: Info, id: int | None = None, email: str | None = None) -> Customer | None:
         if (id is None) == (email is None):
             raise ArgumentError("id", "or 'email': give exactly one")
@@ -116,7 +129,17 @@ class CheckoutQuery:
             return await customer_of_email_hash(info, email_lookup_hash(email))  # type: ignore[return-value]
         return await info.context.loaders.one(models.Customer.id).load(id)  # type: ignore[no-any-return]
 
-    @strawberry.field(description="Customers by id; email keeps the one with that address (any case).")
+    @strawberry.field(
+        description="Customers by id; email keeps the one with that address (any case).",
+        metadata=reads(
+            RootList(
+                models.Customer,
+                orderings.CUSTOMERS,
+                (("email", models.Customer.hashed_email),),
+                (("email", email_lookup_hash),),
+            )
+        ),
+    )
     async def customers(
         self,
         info: Info,
@@ -134,7 +157,18 @@ class CheckoutQuery:
 
     @strawberry.field(
         description="One transaction by internal id, or by the platform's transactionId and platform; "
-        "null when none matches."
+        "null when none matches.",
+        metadata=reads(
+            RootLookups(
+                (
+                    Lookup(("id",), (models.Transaction.id,)),
+                    Lookup(
+                        ("transactionId", "platform"),
+                        (models.Transaction.transaction_id, models.Transaction.platform),
+                    ),
+                )
+            )
+        ),
     )
     async def transaction(
         self,
@@ -155,7 +189,8 @@ class CheckoutQuery:
         return await loader.load((transaction_id, platform))  # type: ignore[no-any-return]
 
     @strawberry.field(
-        description="Transactions matching a filter, latest order first unless orderBy says otherwise."
+        description="Transactions matching a filter, latest order first unless orderBy says otherwise.",
+        metadata=reads(RootList(models.Transaction, orderings.TRANSACTIONS)),
     )
     async def transactions(
         self,
@@ -179,7 +214,12 @@ class CheckoutQuery:
         )
         return Connection(page=page)
 
-    @strawberry.field(description="Products by id; platform keeps one platform's.")
+    @strawberry.field(
+        description="Products by id; platform keeps one platform's.",
+        metadata=reads(
+            RootList(models.Product, orderings.PRODUCTS, (("platform", models.Product.platform),))
+        ),
+    )
     async def products(
         self,
         info: Info,
@@ -195,7 +235,20 @@ class CheckoutQuery:
         )
         return Connection(page=page)
 
-    @strawberry.field(description="Offers by internal id; every given filter must hold.")
+    @strawberry.field(
+        description="Offers by internal id; every given filter must hold.",
+        metadata=reads(
+            RootList(
+                models.Offer,
+                orderings.OFFERS,
+                (
+                    ("productId", models.Offer.product_id),
+                    ("code", models.Offer.code),
+                    ("isActive", models.Offer.is_active),
+                ),
+            )
+        ),
+    )
     async def offers(
         self,
         info: Info,
@@ -212,7 +265,20 @@ class CheckoutQuery:
         page = await root_connection(info, o, where, orderings.OFFERS, first, after, last, before)
         return Connection(page=page)
 
-    @strawberry.field(description="Ad spend, latest day first; every given filter must hold.")
+    @strawberry.field(
+        description="Ad spend, latest day first; every given filter must hold.",
+        metadata=reads(
+            RootList(
+                models.MarketingCost,
+                orderings.MARKETING_COSTS,
+                (
+                    ("source", models.MarketingCost.source),
+                    ("medium", models.MarketingCost.medium),
+                    ("campaign", models.MarketingCost.campaign),
+                ),
+            )
+        ),
+    )
     async def marketing_costs(
         self,
         info: Info,

@@ -8,6 +8,7 @@ from sqlalchemy import ColumnElement, String, exists, literal, or_, select
 
 import models
 from loaders.keyset import Ordering, asc, desc
+from loaders.relation import Lookup, RootList, RootLookups, reads
 from models.enums import Platform
 from resolvers import orderings
 from resolvers.context import Info
@@ -167,7 +168,16 @@ def one_lookup(lead_id: uuid.UUID | None, external_id: str | None, email: str | 
 class LeadQuery:
     @strawberry.field(
         description="One lead by leadId, or the most recent by externalId or by e-mail "
-        "(matched by hash, whatever the case and surrounding spaces); null when none matches."
+        "(matched by hash, whatever the case and surrounding spaces); null when none matches.",
+        metadata=reads(
+            RootLookups(
+                (
+                    Lookup(("leadId",), (models.Lead.lead_id,)),
+                    Lookup(("externalId",), (models.Lead.external_id,), orderings.LEADS),
+                    Lookup(("email",), (models.Lead.hashed_email,), orderings.LEADS, email_lookup_hash),
+                )
+            )
+        ),
     )
     async def lead(
         self,
@@ -184,7 +194,10 @@ class LeadQuery:
         hashed = email_lookup_hash(email or "")
         return await first_row(info, (models.Lead.hashed_email,), hashed, orderings.LEADS)  # type: ignore[no-any-return]
 
-    @strawberry.field(description="Leads matching a filter, latest first unless orderBy says otherwise.")
+    @strawberry.field(
+        description="Leads matching a filter, latest first unless orderBy says otherwise.",
+        metadata=reads(RootList(models.Lead, orderings.LEADS)),
+    )
     async def leads(
         self,
         info: Info,
@@ -200,13 +213,17 @@ class LeadQuery:
         )
         return Connection(page=page)
 
-    @strawberry.field(description="One offline conversion by id; null when none matches.")
+    @strawberry.field(
+        description="One offline conversion by id; null when none matches.",
+        metadata=reads(RootLookups((Lookup(("conversionId",), (models.OfflineConversion.conversion_id,)),))),
+    )
     async def offline_conversion(self, info: Info, conversion_id: uuid.UUID) -> OfflineConversion | None:
         loader = info.context.loaders.one(models.OfflineConversion.conversion_id)
         return await loader.load(conversion_id)  # type: ignore[no-any-return]
 
     @strawberry.field(
-        description="Offline conversions matching a filter, latest sale first unless orderBy says otherwise."
+        description="Offline conversions matching a filter, latest sale first unless orderBy says otherwise.",
+        metadata=reads(RootList(models.OfflineConversion, orderings.OFFLINE_CONVERSIONS)),
     )
     async def offline_conversions(
         self,

@@ -8,6 +8,7 @@ from sqlalchemy import ColumnElement, exists, select
 
 import models
 from loaders.keyset import Ordering, asc, desc
+from loaders.relation import Lookup, RootList, RootLookups, reads
 from resolvers import orderings
 from resolvers.context import Info
 from resolvers.errors import ArgumentError
@@ -82,7 +83,10 @@ class TrackingQuery:
             raise ArgumentError("ids", f"may hold at most {MAX_NODES} ids, got {len(ids)}")
         return await load_nodes(info, ids)
 
-    @strawberry.field(description="Domains, by name.")
+    @strawberry.field(
+        description="Domains, by name.",
+        metadata=reads(RootList(models.Domain, orderings.DOMAINS)),
+    )
     async def domains(
         self,
         info: Info,
@@ -94,7 +98,17 @@ class TrackingQuery:
         page = await root_connection(info, models.Domain, [], orderings.DOMAINS, first, after, last, before)
         return Connection(page=page)
 
-    @strawberry.field(description="One domain by its id or its name; null when none matches.")
+    @strawberry.field(
+        description="One domain by its id or its name; null when none matches.",
+        metadata=reads(
+            RootLookups(
+                (
+                    Lookup(("domainId",), (models.Domain.domain_id,)),
+                    Lookup(("domainName",), (models.Domain.domain_name,)),
+                )
+            )
+        ),
+    )
     async def domain(
         self, info: Info, domain_id: uuid.UUID | None = None, domain_name: str | None = None
     ) -> Domain | None:
@@ -104,11 +118,21 @@ class TrackingQuery:
             return await info.context.loaders.one(models.Domain.domain_name).load(domain_name)  # type: ignore[no-any-return]
         return await info.context.loaders.one(models.Domain.domain_id).load(domain_id)  # type: ignore[no-any-return]
 
-    @strawberry.field(description="One landing page by id; null when none matches.")
+    @strawberry.field(
+        description="One landing page by id; null when none matches.",
+        metadata=reads(RootLookups((Lookup(("pageId",), (models.LandingPage.page_id,)),))),
+    )
     async def landing_page(self, info: Info, page_id: uuid.UUID) -> LandingPage | None:
         return await info.context.loaders.one(models.LandingPage.page_id).load(page_id)  # type: ignore[no-any-return]
 
-    @strawberry.field(description="Landing pages, oldest first; domainId keeps one domain's.")
+    @strawberry.field(
+        description="Landing pages, oldest first; domainId keeps one domain's.",
+        metadata=reads(
+            RootList(
+                models.LandingPage, orderings.LANDING_PAGES, (("domainId", models.LandingPage.domain_id),)
+            )
+        ),
+    )
     async def landing_pages(
         self,
         info: Info,
@@ -124,11 +148,17 @@ class TrackingQuery:
         )
         return Connection(page=page)
 
-    @strawberry.field(description="One session by id; null when none matches.")
+    @strawberry.field(
+        description="One session by id; null when none matches.",
+        metadata=reads(RootLookups((Lookup(("sessionId",), (models.Session.session_id,)),))),
+    )
     async def session(self, info: Info, session_id: str) -> Session | None:
         return await info.context.loaders.one(models.Session.session_id).load(session_id)  # type: ignore[no-any-return]
 
-    @strawberry.field(description="Sessions matching a filter, latest first unless orderBy says otherwise.")
+    @strawberry.field(
+        description="Sessions matching a filter, latest first unless orderBy says otherwise.",
+        metadata=reads(RootList(models.Session, orderings.SESSIONS)),
+    )
     async def sessions(
         self,
         info: Info,
@@ -151,14 +181,38 @@ class TrackingQuery:
         )
         return Connection(page=page)
 
-    @strawberry.field(description="A visitor's journey on one domain; null when none matches.")
+    @strawberry.field(
+        description="A visitor's journey on one domain; null when none matches.",
+        metadata=reads(
+            RootLookups(
+                (
+                    Lookup(
+                        ("visitorId", "domainId"),
+                        (models.VisitorJourney.visitor_id, models.VisitorJourney.domain_id),
+                    ),
+                )
+            )
+        ),
+    )
     async def visitor_journey(
         self, info: Info, visitor_id: str, domain_id: uuid.UUID
     ) -> VisitorJourney | None:
         loader = info.context.loaders.one(models.VisitorJourney.visitor_id, models.VisitorJourney.domain_id)
         return await loader.load((visitor_id, domain_id))  # type: ignore[no-any-return]
 
-    @strawberry.field(description="Visitor journeys, most recently active first.")
+    @strawberry.field(
+        description="Visitor journeys, most recently active first.",
+        metadata=reads(
+            RootList(
+                models.VisitorJourney,
+                orderings.VISITOR_JOURNEYS,
+                (
+                    ("domainId", models.VisitorJourney.domain_id),
+                    ("converted", models.VisitorJourney.converted),
+                ),
+            )
+        ),
+    )
     async def visitor_journeys(
         self,
         info: Info,

@@ -8,6 +8,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 import models
+from loaders.relation import ColumnRead, reads
 from schema.node import Node, integer_key, node_type
 from schema.relations import lazy, to_one
 from schema.types.checkout import CREATED, UPDATED
@@ -30,11 +31,17 @@ class PaymentAttempt(Node):
 
     transaction_id: int = strawberry.field(description="The transaction's internalId.")
 
-    @strawberry.field(description="Payment method: card, PIX, boleto...")
+    @strawberry.field(
+        description="Payment method: card, PIX, boleto...",
+        metadata=reads(ColumnRead(models.PaymentAttempt.payment_method)),
+    )
     def payment_method(self, root: strawberry.Parent[models.PaymentAttempt]) -> models.PaymentMethod | None:
         return root.payment_method
 
-    @strawberry.field(description="Single payment, installments, subscription or recurring.")
+    @strawberry.field(
+        description="Single payment, installments, subscription or recurring.",
+        metadata=reads(ColumnRead(models.PaymentAttempt.payment_type)),
+    )
     def payment_type(self, root: strawberry.Parent[models.PaymentAttempt]) -> models.PaymentType | None:
         return root.payment_type
 
@@ -46,7 +53,10 @@ class PaymentAttempt(Node):
     bank_slip_barcode: str | None = strawberry.field(description="Boleto barcode.")
     pix_code: str | None = strawberry.field(description="PIX copy-and-paste code.")
 
-    @strawberry.field(description="Gateway-specific details (decline_code, gateway_specific_code...).")
+    @strawberry.field(
+        description="Gateway-specific details (decline_code, gateway_specific_code...).",
+        metadata=reads(ColumnRead(models.PaymentAttempt.metadata_)),
+    )
     def metadata(self, root: strawberry.Parent[models.PaymentAttempt]) -> JSON | None:
         return cast(JSON, root.metadata_)
 

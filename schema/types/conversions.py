@@ -10,6 +10,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 import models
+from loaders.relation import ColumnRead, reads
 from models.enums import Platform
 from resolvers import orderings
 from schema.node import Node, node_type
@@ -75,7 +76,10 @@ class OfflineConversion(Node):
     def sync_status(self, root: strawberry.Parent[models.OfflineConversion]) -> list[PlatformSyncStatus]:
         return sync_statuses(root.sync_status)
 
-    @strawberry.field(description="The sync status object as stored.")
+    @strawberry.field(
+        description="The sync status object as stored.",
+        metadata=reads(ColumnRead(models.OfflineConversion.sync_status)),
+    )
     def sync_status_json(self, root: strawberry.Parent[models.OfflineConversion]) -> JSON:
         return cast(JSON, root.sync_status)
 
@@ -109,11 +113,16 @@ class PlatformSyncLog(Node):
     created_at: dt.datetime = strawberry.field(description="When the attempt was made.")
     updated_at: dt.datetime = strawberry.field(description="Last change.")
 
-    @strawberry.field(description="The ad platform.")
+    @strawberry.field(
+        description="The ad platform.", metadata=reads(ColumnRead(models.PlatformSyncLog.platform))
+    )
     def platform(self, root: strawberry.Parent[models.PlatformSyncLog]) -> Platform:
         return Platform(root.platform)
 
-    @strawberry.field(description="Outcome of the attempt: PENDING, SUCCESS or FAILED.")
+    @strawberry.field(
+        description="Outcome of the attempt: PENDING, SUCCESS or FAILED.",
+        metadata=reads(ColumnRead(models.PlatformSyncLog.sync_status)),
+    )
     def sync_status(self, root: strawberry.Parent[models.PlatformSyncLog]) -> SyncState:
         return SyncState(root.sync_status)
 

@@ -10,12 +10,13 @@ from strawberry.scalars import JSON
 
 import models
 from loaders.keyset import desc
+from loaders.relation import ColumnRead, reads
 from resolvers import orderings
 from resolvers.context import Info
 from schema.node import Node, node_type
 from schema.pagination import Connection
 from schema.personal import personal
-from schema.relations import children_page, first_row, lazy, to_many, to_one
+from schema.relations import children_page, first_row, lazy, relation, to_many, to_one
 from schema.types.checkout import customer_of_email_hash
 from schema.types.lead_metadata import LeadMetadata, lead_metadata
 
@@ -30,6 +31,10 @@ TRACKING = "schema.types.tracking"
 HERE = "schema.types.leads"
 
 LATEST_STAGE = desc("latest", models.LeadStage.created_at, models.LeadStage.stage_id)
+STAGES = relation(
+    models.LeadStage.lead_id, "lead_id", orderings.LEAD_STAGES, (("stageName", models.LeadStage.stage_name),)
+)
+CUSTOMER_TRANSACTIONS = relation(models.Transaction.customer_id, "id", orderings.TRANSACTIONS)
 
 
 @node_type(models.Lead, models.Lead.lead_id, "A contact who filled in a form, with scoring and enrichment.")
@@ -56,7 +61,9 @@ class Lead(Node):
     def metadata(self, root: strawberry.Parent[models.Lead]) -> LeadMetadata:
         return lead_metadata(root.metadata_)
 
-    @strawberry.field(description="The metadata object as stored.")
+    @strawberry.field(
+        description="The metadata object as stored.", metadata=reads(ColumnRead(models.Lead.metadata_))
+    )
     def metadata_json(self, root: strawberry.Parent[models.Lead]) -> JSON:
         return cast(JSON, root.metadata_)
 
@@ -71,7 +78,9 @@ class Lead(Node):
         models.LandingPage.page_id, "page_id", lazy("LandingPage", TRACKING), "The page of the form."
     )
 
-    @strawberry.field(description="Pipeline stages, oldest first; stageName keeps one stage.")
+    @strawberry.field(
+        description="Pipeline stages, oldest first; stageName keeps one stage.", metadata=reads(STAGES)
+    )
     async def stages(
         self,
         root: strawberry.Parent[models.Lead],
@@ -83,18 +92,7 @@ class Lead(Node):
         before: str | None = None,
     ) -> Connection[Annotated["LeadStage", strawberry.lazy(HERE)]]:
         where = [] if stage_name is None else [models.LeadStage.stage_name == stage_name]
-        page = await children_page(
-            info,
-            (models.LeadStage.lead_id,),
-            root.lead_id,
-            orderings.LEAD_STAGES,
-            first,
-            after,
-            last,
-            before,
-            where,
-            stage_name,
-        )
+        page = await children_page(info, STAGES, root.lead_id, first, after, last, before, where, stage_name)
         return Connection(page=page)
 
     @strawberry.field(description="The latest stage (by createdAt); null when the lead has none.")
@@ -136,16 +134,8 @@ class Lead(Node):
         before: str | None = None,
     ) -> Connection[Annotated["Transaction", strawberry.lazy(CHECKOUT)]]:
         customer = await customer_of_email_hash(info, root.hashed_email)
-        page = await children_page(
-            info,
-            (models.Transaction.customer_id,),
-            None if customer is None else customer.id,
-            orderings.TRANSACTIONS,
-            first,
-            after,
-            last,
-            before,
-        )
+        key = None if customer is None else customer.id
+        page = await children_page(info, CUSTOMER_TRANSACTIONS, key, first, after, last, before)
         return Connection(page=page)
 
 

@@ -8,12 +8,13 @@ import strawberry
 from strawberry.scalars import JSON
 
 import models
+from loaders.relation import ColumnRead, reads
 from resolvers import orderings
 from resolvers.context import Info
 from schema.node import Node, node_type
 from schema.pagination import Connection
 from schema.personal import personal
-from schema.relations import children_page, lazy, to_many, to_one
+from schema.relations import children_page, lazy, relation, to_many, to_one
 from schema.types.shapes import DomainMetadata, domain_metadata
 
 ACTIVITY = "schema.types.activity"
@@ -22,6 +23,10 @@ HERE = "schema.types.tracking"
 
 if TYPE_CHECKING:
     from schema.types.activity import Event
+
+SESSION_EVENTS = relation(
+    models.Event.session_id, "session_id", orderings.EVENTS, (("eventType", models.Event.event_type),)
+)
 
 
 @node_type(models.Domain, models.Domain.domain_id, "A tracked website.")
@@ -36,7 +41,9 @@ class Domain(Node):
     def metadata(self, root: strawberry.Parent[models.Domain]) -> DomainMetadata:
         return domain_metadata(root.metadata_)
 
-    @strawberry.field(description="The metadata object as stored.")
+    @strawberry.field(
+        description="The metadata object as stored.", metadata=reads(ColumnRead(models.Domain.metadata_))
+    )
     def metadata_json(self, root: strawberry.Parent[models.Domain]) -> JSON:
         return cast(JSON, root.metadata_)
 
@@ -163,7 +170,10 @@ class Session(Node):
         "Leads captured in this session.",
     )
 
-    @strawberry.field(description="Events of this session in time order; eventType keeps one type.")
+    @strawberry.field(
+        description="Events of this session in time order; eventType keeps one type.",
+        metadata=reads(SESSION_EVENTS),
+    )
     async def events(
         self,
         root: strawberry.Parent[models.Session],
@@ -176,16 +186,7 @@ class Session(Node):
     ) -> Connection[Annotated["Event", strawberry.lazy(ACTIVITY)]]:
         where = [] if event_type is None else [models.Event.event_type == event_type]
         page = await children_page(
-            info,
-            (models.Event.session_id,),
-            root.session_id,
-            orderings.EVENTS,
-            first,
-            after,
-            last,
-            before,
-            where,
-            event_type,
+            info, SESSION_EVENTS, root.session_id, first, after, last, before, where, event_type
         )
         return Connection(page=page)
 

@@ -73,3 +73,33 @@ def test_journey_statements_depend_on_depth_not_on_rows(
     assert leads, "the journey reached no lead: the query is too shallow to prove anything"
     assert small_statements == large_statements
     assert small_statements <= MAX_STATEMENTS, seeded_server.counter.statements
+
+
+# The frontends' journey (the side-by-side bench's selection): every field of it is compiled.
+COMPILED_JOURNEY = """query { domains(first: 100) { nodes { domainName
+  landingPages(first: 20) { nodes { pageId pageName
+    sessionsStarted(first: 50) { totalCount nodes { sessionId startedAt
+      utmTrackings(first: 5) { nodes { utmSource utmMedium utmCampaign gclid } }
+      pageViews(first: 20) { nodes { viewOrder timeOnPage landingPage { pageName } } }
+      events(first: 20) { nodes { eventType eventLabel } }
+      leads(first: 5) { nodes { leadId email leadScore
+        stages(first: 10) { nodes { stageName stageValue createdAt } }
+        offlineConversions(first: 5) { nodes { conversionName conversionValue syncStatusJson
+          platformSyncLogs(first: 10) { nodes { platform syncStatus httpStatusCode } } } } } } } } } } } } }"""
+
+
+def test_compiled_journey_is_one_statement_whatever_the_data_size(
+    seeded_server: LiveServer, seeded_db_url: str, large_server: tuple[LiveServer, str]
+) -> None:
+    large, large_url = large_server
+    measured = []
+    for server, url in ((seeded_server, seeded_db_url), (large, large_url)):
+        with server.client(key_maker(url)("viewer")) as client:
+            client.post("/graphql", json={"query": COMPILED_JOURNEY})  # learns the plan, warms the key
+            server.counter.reset()
+            body = client.post("/graphql", json={"query": COMPILED_JOURNEY}).json()
+        assert "errors" not in body, body
+        measured.append((server.counter.count, count_nodes(body)))
+    (small_statements, small_rows), (large_statements, large_rows) = measured
+    assert large_rows > 2 * small_rows, measured
+    assert small_statements == large_statements == 1, measured

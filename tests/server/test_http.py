@@ -79,7 +79,7 @@ def test_unexpected_errors_are_masked(server: LiveServer, make_key: KeyMaker, db
 
     async def break_table() -> None:
         connection = await asyncpg.connect(db_url)
-        await connection.execute("ALTER TABLE domains RENAME COLUMN domain_url TO url_gone")
+        await connection.execute("ALTER TABLE domains RENAME COLUMN domain_name TO url_gone")
         await connection.close()
 
     asyncio.run(break_table())

@@ -1,0 +1,408 @@
+"""A query's selection as ONE SQL statement that builds the response's `data` as JSON.
+
+Each object is `row_to_json` of its fields; each connection a keyset window aggregated with `json_agg`;
+relations are correlated subqueries. Anything else (custom resolvers, interfaces, directives, filters the
+metadata does not declare) raises Unsupported, and the Python path answers instead.
+"""
+
+from collections.abc import Hashable, Sequence
+from typing import Any
+
+from graphql import (
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLEnumType,
+    GraphQLField,
+    GraphQLObjectType,
+    GraphQLSchema,
+    InlineFragmentNode,
+    NamedTypeNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    get_named_type,
+)
+
+from loaders import json_sql as q
+from loaders.keyset import Ordering, connection_tag
+from loaders.nodes import KINDS_BY_NAME
+from loaders.relation import PERSONAL, READS, ColumnRead, Relation, RootList, RootLookups
+from resolvers.compiled.sites import ConnectionSite, LookupSite, Site, Unsupported
+
+# row_to_json names keys after columns; PostgreSQL cuts identifiers longer than this.
+MAX_KEY = 63
+Fields = dict[str, list[FieldNode]]
+
+
+class Compiler:
+    """Walks one operation. With `decisions` it writes SQL; without, it only lists the sites."""
+
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        fragments: dict[str, FragmentDefinitionNode],
+        decisions: Sequence[Hashable] | None = None,
+        sees_personal_data: bool = True,
+    ) -> None:
+        self.schema = schema
+        self.fragments = fragments
+        self.decisions = decisions
+        self.sees_personal_data = sees_personal_data
+        self.sites: list[Site] = []
+        self.params = 0
+        self.aliases = 0
+
+    # --- plumbing -------------------------------------------------------------------------------
+
+    def alias(self) -> str:
+        self.aliases += 1
+        return f"r{self.aliases}"
+
+    def param(self) -> str:
+        self.params += 1
+        return f"${self.params}"
+
+    def site(self, site: Site, default: Hashable) -> Hashable:
+        """Registers a site; its decision for this rendering (a default while only listing sites)."""
+        self.sites.append(site)
+        return default if self.decisions is None else self.decisions[len(self.sites) - 1]
+
+    def collect(self, parent: GraphQLObjectType, selection_sets: Sequence[SelectionSetNode]) -> Fields:
+        """Fields by response key, in order, through fragments (GraphQL's CollectFields, no directives)."""
+        fields: Fields = {}
+        interfaces = {interface.name for interface in parent.interfaces}
+
+        def visit(selection_set: SelectionSetNode) -> None:
+            condition: NamedTypeNode | None
+            for selection in selection_set.selections:
+                if selection.directives:
+                    raise Unsupported("directives")
+                if isinstance(selection, FieldNode):
+                    key = (selection.alias or selection.name).value
+                    fields.setdefault(key, []).append(selection)
+                    continue
+                if isinstance(selection, FragmentSpreadNode):
+                    fragment = self.fragments[selection.name.value]
+                    condition, inner = fragment.type_condition, fragment.selection_set
+                elif isinstance(selection, InlineFragmentNode):
+                    condition, inner = selection.type_condition, selection.selection_set
+                else:
+                    raise Unsupported("selection")
+                if (
+                    condition is None
+                    or condition.name.value == parent.name
+                    or condition.name.value in interfaces
+                ):
+                    visit(inner)
+
+        for selection_set in selection_sets:
+            visit(selection_set)
+        for key in fields:
+            if len(key.encode()) > MAX_KEY:
+                raise Unsupported("long response key")
+        return fields
+
+    @staticmethod
+    def subselections(nodes: list[FieldNode]) -> list[SelectionSetNode]:
+        return [node.selection_set for node in nodes if node.selection_set is not None]
+
+    def record(self, items: list[tuple[str, str]], source: str = "") -> str:
+        """A JSON object of (key, SQL) items, in order."""
+        alias = self.alias()
+        columns = ", ".join(f"{sql} AS {q.name(key)}" for key, sql in items)
+        return f"(SELECT row_to_json({alias}) FROM (SELECT {columns}{source}) {alias})"
+
+    # --- the operation ----------------------------------------------------------------------------
+
+    def operation(self, operation: OperationDefinitionNode) -> str:
+        root = self.schema.query_type
+        assert root is not None
+        items = [
+            (key, self.root_field(root, nodes))
+            for key, nodes in self.collect(root, [operation.selection_set]).items()
+        ]
+        alias = self.alias()
+        columns = ", ".join(f"{sql} AS {q.name(key)}" for key, sql in items)
+        return f"SELECT row_to_json({alias})::text FROM (SELECT {columns}) {alias}"
+
+    def root_field(self, root: GraphQLObjectType, nodes: list[FieldNode]) -> str:
+        field_name = nodes[0].name.value
+        if field_name == "__typename":
+            return q.literal(root.name)
+        definition = root.fields.get(field_name)
+        spec = _metadata(definition).get(READS) if definition is not None else None
+        if definition is None or spec is None:
+            raise Unsupported(field_name)
+        target = get_named_type(definition.type)
+        if isinstance(spec, RootLookups):
+            return self.root_lookup(definition, nodes, spec, target)
+        if isinstance(spec, RootList):
+            return self.root_list(definition, nodes, spec, target)
+        raise Unsupported(field_name)
+
+    def root_lookup(
+        self, definition: GraphQLField, nodes: list[FieldNode], spec: RootLookups, target: Any
+    ) -> str:
+        index = self.site(LookupSite(definition, nodes[0], spec.lookups), 0)
+        assert isinstance(index, int)
+        lookup = spec.lookups[index]
+        model = lookup.model
+        alias = self.alias()
+        where = " AND ".join(
+            f"{q.column(alias, column)} = {self.param()}::{q.param_type(column)}" for column in lookup.columns
+        )
+        order = "" if lookup.ordering is None else f" ORDER BY {q.order_by(lookup.ordering, alias, False)}"
+        items = self.object_items(target, model, alias, self.subselections(nodes))
+        return self.record(items, f" FROM {q.table_name(model)} {alias} WHERE {where}{order} LIMIT 1")
+
+    def root_list(
+        self, definition: GraphQLField, nodes: list[FieldNode], spec: RootList, connection: Any
+    ) -> str:
+        columns = dict(spec.equals)
+        site = ConnectionSite(
+            definition,
+            nodes[0],
+            connection_tag(spec.model, spec.ordering),
+            spec.ordering,
+            tuple(columns),
+            dict(spec.convert),
+        )
+        decision = self.site(site, (False, False, tuple(False for _ in columns)))
+        return self.connection(
+            connection, spec.model, spec.ordering, site.tag, decision, columns, [], None, nodes
+        )
+
+    # --- objects ---------------------------------------------------------------------------------
+
+    def object_items(
+        self, parent: Any, model: type[Any], alias: str, selection_sets: list[SelectionSetNode]
+    ) -> list[tuple[str, str]]:
+        if not isinstance(parent, GraphQLObjectType):
+            raise Unsupported("abstract type")
+        kind = KINDS_BY_NAME.get(parent.name)
+        if kind is None or kind.model is not model:
+            raise Unsupported(parent.name)
+        return [
+            (key, self.object_field(parent, model, alias, nodes))
+            for key, nodes in self.collect(parent, selection_sets).items()
+        ]
+
+    def object_field(
+        self, parent: GraphQLObjectType, model: type[Any], alias: str, nodes: list[FieldNode]
+    ) -> str:
+        field_name = nodes[0].name.value
+        if field_name == "__typename":
+            return q.literal(parent.name)
+        definition = parent.fields[field_name]
+        strawberry_field = definition.extensions.get("strawberry-definition")
+        if strawberry_field is None:
+            raise Unsupported(field_name)
+        metadata = strawberry_field.metadata or {}
+        spec = metadata.get(READS)
+        if metadata.get(PERSONAL):
+            if not self.sees_personal_data:
+                return "NULL"
+        elif strawberry_field.extensions:
+            raise Unsupported(field_name)
+        if isinstance(spec, Relation):
+            if spec.ordering is None:
+                return self.to_one(definition, alias, model, spec, nodes)
+            return self.to_many(definition, alias, model, spec, nodes)
+        if field_name == "id" and strawberry_field.python_name == "id" and definition.args == {}:
+            kind = KINDS_BY_NAME[parent.name]
+            return q.global_id(parent.name, f"{alias}.{q.name(q.column_name(kind.key))}")
+        if isinstance(spec, ColumnRead):
+            column = getattr(model, spec.column) if isinstance(spec.column, str) else spec.column
+        elif strawberry_field.base_resolver is None and strawberry_field.python_name in _columns(model):
+            column = getattr(model, strawberry_field.python_name)
+        else:
+            raise Unsupported(field_name)
+        expr = f"{q.column(alias, column)}"
+        scalar = get_named_type(definition.type)
+        if isinstance(scalar, GraphQLEnumType):
+            return q.enum_name(expr, {_plain(value.value): key for key, value in scalar.values.items()})
+        return q.json_value(expr, column)
+
+    def to_one(
+        self, definition: GraphQLField, alias: str, model: type[Any], spec: Relation, nodes: list[FieldNode]
+    ) -> str:
+        target = spec.model
+        inner = self.alias()
+        where = " AND ".join(
+            f"{q.column(inner, column)} = {alias}.{q.name(q.attribute_column(model, attribute))}"
+            for column, attribute in zip(spec.columns, spec.parent, strict=True)
+        )
+        items = self.object_items(get_named_type(definition.type), target, inner, self.subselections(nodes))
+        return self.record(items, f" FROM {q.table_name(target)} {inner} WHERE {where} LIMIT 1")
+
+    def to_many(
+        self, definition: GraphQLField, alias: str, model: type[Any], spec: Relation, nodes: list[FieldNode]
+    ) -> str:
+        assert spec.ordering is not None
+        filters = dict(spec.filters)
+        site = ConnectionSite(
+            definition, nodes[0], connection_tag(spec.model, spec.ordering), spec.ordering, tuple(filters), {}
+        )
+        decision = self.site(site, (False, False, tuple(False for _ in filters)))
+        parent = [
+            (column, f"{alias}.{q.name(q.attribute_column(model, attribute))}")
+            for column, attribute in zip(spec.columns, spec.parent, strict=True)
+        ]
+        connection = get_named_type(definition.type)
+        return self.connection(
+            connection, spec.model, spec.ordering, site.tag, decision, filters, parent, alias, nodes
+        )
+
+    # --- connections -----------------------------------------------------------------------------
+
+    def connection(
+        self,
+        connection: Any,
+        model: type[Any],
+        ordering: Ordering,
+        tag: str,
+        decision: Hashable,
+        filters: dict[str, Any],
+        parent: list[tuple[Any, str]],
+        parent_alias: str | None,
+        nodes: list[FieldNode],
+    ) -> str:
+        """A page of `model` rows: keyset window, counted only when asked, cursors only when asked."""
+        assert isinstance(decision, tuple)
+        assert isinstance(connection, GraphQLObjectType)
+        backward, has_cursor, given = decision
+        limit = self.param() + "::int"
+        cursor = [self.param() for _ in ordering.columns] if has_cursor else []
+        filter_params = {
+            argument: self.param() for argument, present in zip(filters, given, strict=True) if present
+        }
+
+        def conditions(alias: str) -> list[str]:
+            found = [f"{q.column(alias, column)} = {value}" for column, value in parent]
+            found += [
+                f"{q.column(alias, filters[argument])} = {param}::{q.param_type(filters[argument])}"
+                for argument, param in filter_params.items()
+            ]
+            return found
+
+        # A cursor given to a parent with no key: the Python path answers an empty page, no previous page.
+        key_present = " AND ".join(f"{sql} IS NOT NULL" for _, sql in parent) or "true"
+        cursor_given = f"({key_present})" if has_cursor else "false"
+
+        fields = self.collect(connection, self.subselections(nodes))
+        node_type = get_named_type(connection.fields["nodes"].type)
+        edge_type = get_named_type(connection.fields["edges"].type)
+        rows = self.alias()
+        aggregate = self.alias()
+        need_more = any(key_nodes[0].name.value == "pageInfo" for key_nodes in fields.values())
+        row_order = "DESC" if backward else "ASC"
+        in_page = f"{rows}.rastro_n <= {limit}" if need_more else "true"
+
+        aggregates: list[str] = ["count(*) AS rastro_count"]
+        items: list[tuple[str, str]] = []
+        for key, key_nodes in fields.items():
+            field_name = key_nodes[0].name.value
+            if field_name == "__typename":
+                items.append((key, q.literal(connection.name)))
+            elif field_name == "totalCount":
+                count = self.alias()
+                where = " AND ".join(conditions(count)) or "true"
+                items.append((key, f"(SELECT count(*) FROM {q.table_name(model)} {count} WHERE {where})"))
+            elif field_name in ("nodes", "edges"):
+                if field_name == "nodes":
+                    element = self.record(
+                        self.object_items(node_type, model, rows, self.subselections(key_nodes))
+                    )
+                else:
+                    element = self.edge(edge_type, model, rows, tag, ordering, key_nodes)
+                column = f"a{len(aggregates)}"
+                aggregates.append(
+                    f"coalesce(json_agg({element} ORDER BY {rows}.rastro_n {row_order}) "
+                    f"FILTER (WHERE {in_page}), '[]') AS {column}"
+                )
+                items.append((key, f"{aggregate}.{column}"))
+            elif field_name == "pageInfo":
+                first = f"a{len(aggregates)}"
+                code = q.cursor(tag, ordering, rows)
+                aggregates.append(
+                    f"(array_agg({code} ORDER BY {rows}.rastro_n) FILTER (WHERE {in_page}))[1] AS {first}"
+                )
+                last = f"a{len(aggregates)}"
+                aggregates.append(
+                    f"(array_agg({code} ORDER BY {rows}.rastro_n DESC) FILTER (WHERE {in_page}))[1] AS {last}"
+                )
+                more = f"({aggregate}.rastro_count > {limit})"
+                page_info = {
+                    "hasNextPage": cursor_given if backward else more,
+                    "hasPreviousPage": more if backward else cursor_given,
+                    "startCursor": f"{aggregate}.{last if backward else first}",
+                    "endCursor": f"{aggregate}.{first if backward else last}",
+                }
+                info_type = get_named_type(connection.fields["pageInfo"].type)
+                info_items = [
+                    (
+                        info_key,
+                        q.literal(info_type.name)
+                        if info_nodes[0].name.value == "__typename"
+                        else page_info[info_nodes[0].name.value],
+                    )
+                    for info_key, info_nodes in self.collect(info_type, self.subselections(key_nodes)).items()
+                ]
+                items.append((key, self.record(info_items)))
+            else:
+                raise Unsupported(field_name)
+
+        inner = self.alias()
+        window_where = conditions(inner)
+        if has_cursor:
+            window_where.append(q.after(ordering, inner, cursor, backward))
+        fetch = f"{limit} + 1" if need_more else limit
+        window = (
+            f"SELECT {inner}.*, row_number() OVER () AS rastro_n "
+            f"FROM (SELECT * FROM {q.table_name(model)} {inner} "
+            f"WHERE {' AND '.join(window_where) or 'true'} ORDER BY {q.order_by(ordering, inner, backward)} "
+            f"LIMIT {fetch}) {inner}"
+        )
+        source = f" FROM (SELECT {', '.join(aggregates)} FROM ({window}) {rows}) {aggregate}"
+        return self.record(items, source)
+
+    def edge(
+        self,
+        edge_type: Any,
+        model: type[Any],
+        rows: str,
+        tag: str,
+        ordering: Ordering,
+        nodes: list[FieldNode],
+    ) -> str:
+        items: list[tuple[str, str]] = []
+        for key, key_nodes in self.collect(edge_type, self.subselections(nodes)).items():
+            field_name = key_nodes[0].name.value
+            if field_name == "__typename":
+                items.append((key, q.literal(edge_type.name)))
+            elif field_name == "cursor":
+                items.append((key, q.cursor(tag, ordering, rows)))
+            elif field_name == "node":
+                node_type = get_named_type(edge_type.fields["node"].type)
+                items.append(
+                    (
+                        key,
+                        self.record(self.object_items(node_type, model, rows, self.subselections(key_nodes))),
+                    )
+                )
+            else:
+                raise Unsupported(field_name)
+        return self.record(items)
+
+
+def _metadata(definition: GraphQLField) -> dict[str, Any]:
+    strawberry_field = definition.extensions.get("strawberry-definition")
+    return dict(strawberry_field.metadata or {}) if strawberry_field is not None else {}
+
+
+def _columns(model: type[Any]) -> set[str]:
+    return {attribute.key for attribute in model.__mapper__.column_attrs}
+
+
+def _plain(value: Any) -> str:
+    return str(getattr(value, "value", value))
