@@ -1,7 +1,7 @@
 """Starlette app factory: /graphql, /healthz, /readyz, with pure-ASGI middleware only."""
 
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Sequence
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -13,14 +13,17 @@ from resolvers.compiled.reads import CompiledReads
 from schema.schema import ExtensionFactory, build_schema, cache_extensions, limit_extensions
 from schema.validation import NameArgumentsInValueErrors
 from server.auth import ApiKeyMiddleware, PrincipalCache
-from server.database import create_engine, create_read_sessionmaker, create_sessionmaker
+from server.database import create_engine, create_json_pool, create_read_sessionmaker, create_sessionmaker
 from server.graphql_view import GraphQLEndpoint, graphql_view, mask_errors
 from server.health import healthz, readyz
 from server.http_body import BodyLimitMiddleware
 from server.settings import Settings
 
 
-def create_app(settings: Settings, database_url: str) -> Starlette:
+def create_app(
+    settings: Settings, database_url: str, statement_observers: Sequence[Callable[[str], None]] = ()
+) -> Starlette:
+    """`statement_observers` see the SQL of the compiled path (tests count statements with them)."""
     reads = CompiledReads() if settings.compiled_reads else None
     # Last: it runs once the document is parsed and validated with every rule and limit.
     compiled: list[ExtensionFactory] = [] if reads is None else [lambda: CompiledExecution(reads)]
@@ -41,6 +44,9 @@ def create_app(settings: Settings, database_url: str) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         app.state.settings = settings
         app.state.compiled = reads
+        json_pool = await create_json_pool(database_url, settings, statement_observers)
+        if reads is not None:
+            reads.pool = json_pool
         app.state.engine = create_engine(database_url, settings)
         app.state.sessions = create_sessionmaker(app.state.engine)
         app.state.reads = create_read_sessionmaker(app.state.engine)
@@ -50,6 +56,7 @@ def create_app(settings: Settings, database_url: str) -> Starlette:
         try:
             yield
         finally:
+            await json_pool.close()
             await app.state.engine.dispose()
 
     return Starlette(

@@ -1,5 +1,9 @@
 """Engine and session factory; DSN conversions between libpq URLs and SQLAlchemy's asyncpg dialect."""
 
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import asyncpg
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
@@ -32,12 +36,34 @@ def create_engine(url: str, settings: Settings) -> AsyncEngine:
         max_overflow=settings.pool_max_overflow,
         pool_recycle=1800,
         hide_parameters=True,  # errors and logs never carry bound values (personal data)
-        connect_args={
-            "server_settings": {
-                "statement_timeout": str(settings.statement_timeout_ms),
-                "application_name": "rastro",
-            },
-        },
+        connect_args={"server_settings": server_settings(settings)},
+    )
+
+
+def server_settings(settings: Settings) -> dict[str, str]:
+    return {"statement_timeout": str(settings.statement_timeout_ms), "application_name": "rastro"}
+
+
+async def _no_reset(_connection: Any) -> None:
+    """Compiled statements leave no session state: skip asyncpg's reset round trip on release."""
+
+
+async def create_json_pool(
+    url: str, settings: Settings, observers: Sequence[Callable[[str], None]] = ()
+) -> Any:
+    """asyncpg connections for the compiled read path: one statement per request, no ORM in between."""
+
+    async def watch(connection: Any) -> None:
+        for observe in observers:
+            connection.add_query_logger(lambda logged, observe=observe: observe(logged.query))
+
+    return await asyncpg.create_pool(
+        libpq_url(url),
+        min_size=0,
+        max_size=settings.pool_size,
+        server_settings=server_settings(settings),
+        reset=_no_reset,
+        init=watch if observers else None,
     )
 
 

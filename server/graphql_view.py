@@ -105,7 +105,5 @@ class GraphQLEndpoint:
         state = scope["app"].state
         principal: Principal | None = scope.get("state", {}).get("principal")
         sees = principal is not None and principal.role in PERSONAL_DATA_ROLES
-        data = await self.compiled.data(
-            plan, payload.get("variables"), state.reads, limits(state.settings), sees
-        )
+        data = await self.compiled.data(plan, payload.get("variables"), limits(state.settings), sees)
         return None if data is None else response_body(data)

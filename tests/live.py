@@ -27,6 +27,9 @@ class StatementCounter:
     def __call__(self, _conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         self.statements.append(statement)
 
+    def seen(self, statement: str) -> None:
+        self.statements.append(statement)
+
     def reset(self) -> None:
         self.statements.clear()
 
@@ -60,7 +63,9 @@ def free_port() -> int:
 @contextmanager
 def live_server(database_url: str, **overrides: Any) -> Iterator[LiveServer]:
     settings = Settings(database_url=database_url, **overrides)
-    app = create_app(settings, database_url)
+    counter = StatementCounter()
+    # The compiled path's statements go through asyncpg directly; the rest through SQLAlchemy.
+    app = create_app(settings, database_url, [counter.seen])
     port = free_port()
     server = uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
@@ -72,7 +77,6 @@ def live_server(database_url: str, **overrides: Any) -> Iterator[LiveServer]:
         if time.monotonic() > deadline or not thread.is_alive():
             raise RuntimeError("test server did not start")
         time.sleep(0.02)
-    counter = StatementCounter()
     event.listen(app.state.engine.sync_engine, "before_cursor_execute", counter)
     try:
         yield LiveServer(base_url=f"http://127.0.0.1:{port}", app=app, counter=counter)

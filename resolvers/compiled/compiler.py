@@ -5,6 +5,7 @@ relations are correlated subqueries. Anything else (custom resolvers, interfaces
 metadata does not declare) raises Unsupported, and the Python path answers instead.
 """
 
+import dataclasses
 from collections.abc import Hashable, Sequence
 from typing import Any
 
@@ -167,10 +168,7 @@ class Compiler:
             tuple(columns),
             dict(spec.convert),
         )
-        decision = self.site(site, (False, False, tuple(False for _ in columns)))
-        return self.connection(
-            connection, spec.model, spec.ordering, site.tag, decision, columns, [], None, nodes
-        )
+        return self.connection(connection, spec.model, site, columns, [], nodes)
 
     # --- objects ---------------------------------------------------------------------------------
 
@@ -243,15 +241,12 @@ class Compiler:
         site = ConnectionSite(
             definition, nodes[0], connection_tag(spec.model, spec.ordering), spec.ordering, tuple(filters), {}
         )
-        decision = self.site(site, (False, False, tuple(False for _ in filters)))
         parent = [
             (column, f"{alias}.{q.name(q.attribute_column(model, attribute))}")
             for column, attribute in zip(spec.columns, spec.parent, strict=True)
         ]
         connection = get_named_type(definition.type)
-        return self.connection(
-            connection, spec.model, spec.ordering, site.tag, decision, filters, parent, alias, nodes
-        )
+        return self.connection(connection, spec.model, site, filters, parent, nodes)
 
     # --- connections -----------------------------------------------------------------------------
 
@@ -259,20 +254,23 @@ class Compiler:
         self,
         connection: Any,
         model: type[Any],
-        ordering: Ordering,
-        tag: str,
-        decision: Hashable,
+        site: ConnectionSite,
         filters: dict[str, Any],
         parent: list[tuple[Any, str]],
-        parent_alias: str | None,
         nodes: list[FieldNode],
     ) -> str:
         """A page of `model` rows: keyset window, counted only when asked, cursors only when asked."""
-        assert isinstance(decision, tuple)
         assert isinstance(connection, GraphQLObjectType)
+        fields = self.collect(connection, self.subselections(nodes))
+        # totalCount alone needs no window: its page arguments are checked, not sent.
+        windowed = any(n[0].name.value in ("nodes", "edges", "pageInfo") for n in fields.values())
+        site = dataclasses.replace(site, windowed=windowed)
+        decision = self.site(site, (False, False, tuple(False for _ in filters)))
+        assert isinstance(decision, tuple)
         backward, has_cursor, given = decision
-        limit = self.param() + "::int"
-        cursor = [self.param() for _ in ordering.columns] if has_cursor else []
+        ordering, tag = site.ordering, site.tag
+        limit = self.param() + "::int" if windowed else ""
+        cursor = [self.param() for _ in ordering.columns] if has_cursor and windowed else []
         filter_params = {
             argument: self.param() for argument, present in zip(filters, given, strict=True) if present
         }
@@ -289,16 +287,17 @@ class Compiler:
         key_present = " AND ".join(f"{sql} IS NOT NULL" for _, sql in parent) or "true"
         cursor_given = f"({key_present})" if has_cursor else "false"
 
-        fields = self.collect(connection, self.subselections(nodes))
         node_type = get_named_type(connection.fields["nodes"].type)
         edge_type = get_named_type(connection.fields["edges"].type)
         rows = self.alias()
         aggregate = self.alias()
         need_more = any(key_nodes[0].name.value == "pageInfo" for key_nodes in fields.values())
-        row_order = "DESC" if backward else "ASC"
-        in_page = f"{rows}.rastro_n <= {limit}" if need_more else "true"
+        # Without pageInfo, the window is the page itself: no extra row, no row numbers, no count.
+        numbered = f"{rows}.rastro_n {'DESC' if backward else 'ASC'}"
+        page_order = numbered if need_more else q.order_by(ordering, rows, False)
+        in_page = f" FILTER (WHERE {rows}.rastro_n <= {limit})" if need_more else ""
 
-        aggregates: list[str] = ["count(*) AS rastro_count"]
+        aggregates: list[str] = ["count(*) AS rastro_count"] if need_more else []
         items: list[tuple[str, str]] = []
         for key, key_nodes in fields.items():
             field_name = key_nodes[0].name.value
@@ -317,20 +316,15 @@ class Compiler:
                     element = self.edge(edge_type, model, rows, tag, ordering, key_nodes)
                 column = f"a{len(aggregates)}"
                 aggregates.append(
-                    f"coalesce(json_agg({element} ORDER BY {rows}.rastro_n {row_order}) "
-                    f"FILTER (WHERE {in_page}), '[]') AS {column}"
+                    f"coalesce(json_agg({element} ORDER BY {page_order}){in_page}, '[]') AS {column}"
                 )
                 items.append((key, f"{aggregate}.{column}"))
             elif field_name == "pageInfo":
                 first = f"a{len(aggregates)}"
                 code = q.cursor(tag, ordering, rows)
-                aggregates.append(
-                    f"(array_agg({code} ORDER BY {rows}.rastro_n) FILTER (WHERE {in_page}))[1] AS {first}"
-                )
+                aggregates.append(f"(array_agg({code} ORDER BY {rows}.rastro_n){in_page})[1] AS {first}")
                 last = f"a{len(aggregates)}"
-                aggregates.append(
-                    f"(array_agg({code} ORDER BY {rows}.rastro_n DESC) FILTER (WHERE {in_page}))[1] AS {last}"
-                )
+                aggregates.append(f"(array_agg({code} ORDER BY {rows}.rastro_n DESC){in_page})[1] AS {last}")
                 more = f"({aggregate}.rastro_count > {limit})"
                 page_info = {
                     "hasNextPage": cursor_given if backward else more,
@@ -356,13 +350,17 @@ class Compiler:
         window_where = conditions(inner)
         if has_cursor:
             window_where.append(q.after(ordering, inner, cursor, backward))
-        fetch = f"{limit} + 1" if need_more else limit
+        if not aggregates:
+            assert not windowed or all(
+                key_nodes[0].name.value == "__typename" for key_nodes in fields.values()
+            )
+            return self.record(items)
         window = (
-            f"SELECT {inner}.*, row_number() OVER () AS rastro_n "
-            f"FROM (SELECT * FROM {q.table_name(model)} {inner} "
-            f"WHERE {' AND '.join(window_where) or 'true'} ORDER BY {q.order_by(ordering, inner, backward)} "
-            f"LIMIT {fetch}) {inner}"
+            f"SELECT * FROM {q.table_name(model)} {inner} WHERE {' AND '.join(window_where) or 'true'} "
+            f"ORDER BY {q.order_by(ordering, inner, backward)} LIMIT {limit}"
         )
+        if need_more:
+            window = f"SELECT {inner}.*, row_number() OVER () AS rastro_n FROM ({window} + 1) {inner}"
         source = f" FROM (SELECT {', '.join(aggregates)} FROM ({window}) {rows}) {aggregate}"
         return self.record(items, source)
 

@@ -27,7 +27,7 @@ class CompiledExecution(SchemaExtension):
                 plan = self.compiled.learn(run.query, run.operation_name, run.graphql_document)
             if plan is not None:
                 data = await self.compiled.data(
-                    plan, run.variables, context.reads, context.limits, context.sees_personal_data
+                    plan, run.variables, context.limits, context.sees_personal_data
                 )
                 if data is not None:
                     run.result = ExecutionResult(data=orjson.loads(data), errors=None)

@@ -4,10 +4,9 @@ import logging
 from collections import OrderedDict
 from typing import Any
 
+import asyncpg
 import orjson
-from graphql import DocumentNode, GraphQLError, GraphQLSchema
-from sqlalchemy.exc import DBAPIError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from graphql import DocumentNode, GraphQLError, GraphQLSchema, OperationDefinitionNode
 
 from resolvers.compiled.plan import Plan
 from resolvers.compiled.sites import Unsupported
@@ -22,6 +21,8 @@ class CompiledReads:
 
     def __init__(self, size: int = 256) -> None:
         self.schema: GraphQLSchema | None = None
+        # An asyncpg pool (server.database.create_json_pool), set when the app starts.
+        self.pool: Any = None
         self.size = size
         self._plans: OrderedDict[PlanKey, Plan | None] = OrderedDict()
 
@@ -45,7 +46,10 @@ class CompiledReads:
             log.exception("could not compile a query; it runs in Python")
             plan = None
         self._plans[(query, operation_name)] = plan
-        if len(self._plans) > self.size:
+        if sum(isinstance(d, OperationDefinitionNode) for d in document.definitions) == 1:
+            # A request may leave out the name of a document's only operation.
+            self._plans[(query, None)] = plan
+        while len(self._plans) > self.size:
             self._plans.popitem(last=False)
         return plan
 
@@ -53,7 +57,6 @@ class CompiledReads:
         self,
         plan: Plan,
         variables: Any,
-        reads: async_sessionmaker[AsyncSession],
         limits: Limits,
         sees_personal_data: bool,
     ) -> str | None:
@@ -63,13 +66,11 @@ class CompiledReads:
         except (Unsupported, GraphQLError):
             return None
         try:
-            async with reads() as session:
-                connection = await session.connection()
-                result = await connection.exec_driver_sql(sql, tuple(params))
-                return str(result.scalar_one())
-        except DBAPIError:
+            async with self.pool.acquire() as connection:
+                return str(await connection.fetchval(sql, *params))
+        except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as error:
             # The Python path meets the same failure, and reports it the way every error is reported.
-            log.warning("a compiled query failed; it runs in Python")
+            log.warning("a compiled query failed (%s); it runs in Python", type(error).__name__)
             return None
 
 

@@ -38,6 +38,8 @@ class ConnectionSite:
     ordering: Ordering
     filters: tuple[str, ...]
     convert: dict[str, Callable[[Any], Any]]
+    # False when no row of the page is selected: the page arguments are checked, no window is read.
+    windowed: bool = True
 
     def bind(self, arguments: dict[str, Any], limits: Limits) -> Binding:
         for argument, value in arguments.items():
@@ -52,7 +54,8 @@ class ConnectionSite:
             if present
         ]
         cursor = [] if page.cursor is None else list(page.cursor)
-        return Binding((page.backward, page.cursor is not None, given), [page.limit, *cursor, *values])
+        paging = [page.limit, *cursor] if self.windowed else []
+        return Binding((page.backward, page.cursor is not None, given), [*paging, *values])
 
 
 @dataclass(frozen=True)
