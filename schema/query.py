@@ -2,8 +2,9 @@
 
 from strawberry.tools import merge_types
 
+from schema.analytics.root import AnalyticsQuery
 from schema.queries.checkout import CheckoutQuery
 from schema.queries.leads import LeadQuery
 from schema.queries.tracking import TrackingQuery
 
-Query = merge_types("Query", (TrackingQuery, LeadQuery, CheckoutQuery))
+Query = merge_types("Query", (TrackingQuery, LeadQuery, CheckoutQuery, AnalyticsQuery))

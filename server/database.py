@@ -41,7 +41,12 @@ def create_engine(url: str, settings: Settings) -> AsyncEngine:
 
 
 def server_settings(settings: Settings) -> dict[str, str]:
-    return {"statement_timeout": str(settings.statement_timeout_ms), "application_name": "rastro"}
+    return {
+        "statement_timeout": str(settings.statement_timeout_ms),
+        "application_name": "rastro",
+        # Compiling an analytics plan costs seconds here and saves milliseconds: never worth it.
+        "jit": "off",
+    }
 
 
 async def _no_reset(_connection: Any) -> None:

@@ -1,0 +1,1 @@
+"""Analytics reports: each module builds one SQL statement; `statement.run` executes it."""

@@ -1,0 +1,15 @@
+"""Who may run reports: analysts and admins; viewers too, with personal data masked; nobody else."""
+
+from resolvers.context import Info, Role
+from resolvers.errors import ForbiddenError
+
+ANALYTICS_ROLES = frozenset({Role.ANALYST, Role.ADMIN, Role.VIEWER})
+
+
+def check_analytics_access(info: Info) -> None:
+    principal = info.context.principal
+    if principal is None or principal.role not in ANALYTICS_ROLES:
+        held = "none" if principal is None else principal.role.value
+        raise ForbiddenError(
+            f"Analytics needs an analyst, admin or viewer API key; this key's role is {held}"
+        )

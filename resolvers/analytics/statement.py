@@ -1,0 +1,72 @@
+"""One report statement: SQL assembled from fixed fragments, every value bound; run on a read session."""
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Row, text
+
+from resolvers.analytics.period import Period
+from resolvers.context import Info
+
+
+@dataclass
+class Statement:
+    """Parameters collected while a report writes its SQL; `bind` returns the placeholder of a value."""
+
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def bind(self, value: Any) -> str:
+        name = f"p{len(self.params)}"
+        self.params[name] = value
+        return f":{name}"
+
+    def equal(self, column: str, value: Any) -> list[str]:
+        return [] if value is None else [f"{column} = {self.bind(value)}"]
+
+    def local_midnight(self, day: dt.date, time_zone: str) -> str:
+        """The instant a local day starts, computed by PostgreSQL as a literal date in that zone would be."""
+        return (
+            f"(CAST({self.bind(day)} AS date)::timestamp AT TIME ZONE CAST({self.bind(time_zone)} AS text))"
+        )
+
+    def since(self, column: str, period: Period) -> list[str]:
+        """The instants of `column` from the period's first day on."""
+        if period.start is None:
+            return []
+        return [f"{column} >= {self.local_midnight(period.start, period.time_zone)}"]
+
+    def until(self, column: str, period: Period) -> list[str]:
+        """The instants of `column` before the period's end."""
+        if period.end is None:
+            return []
+        return [f"{column} < {self.local_midnight(period.end, period.time_zone)}"]
+
+    def within(self, column: str, period: Period) -> list[str]:
+        """The instants of `column` inside the period's local days."""
+        return [*self.since(column, period), *self.until(column, period)]
+
+    def days_within(self, column: str, period: Period) -> list[str]:
+        """Conditions on a date column (already local days)."""
+        return [
+            *([] if period.start is None else [f"{column} >= CAST({self.bind(period.start)} AS date)"]),
+            *([] if period.end is None else [f"{column} < CAST({self.bind(period.end)} AS date)"]),
+        ]
+
+    def local(self, column: str, period: Period) -> str:
+        """The local wall-clock time of an instant in the period's time zone."""
+        return f"({column} AT TIME ZONE CAST({self.bind(period.time_zone)} AS text))"
+
+
+def where(clauses: Sequence[str]) -> str:
+    return f"WHERE {' AND '.join(clauses)}" if clauses else ""
+
+
+def conditions(clauses: Sequence[str]) -> str:
+    return " AND ".join(clauses) if clauses else "TRUE"
+
+
+async def run(info: Info, sql: str, statement: Statement) -> Sequence[Row[Any]]:
+    async with info.context.reads() as session:
+        return (await session.execute(text(sql), statement.params)).all()

@@ -1,0 +1,1 @@
+"""The `analytics` root: typed reports over the tracking and checkout data."""

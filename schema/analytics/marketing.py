@@ -1,0 +1,103 @@
+"""Doc 002's marketing reports over the UTM history of purchases."""
+
+import datetime as dt
+from decimal import Decimal
+
+import strawberry
+
+from resolvers.analytics.checkout_marketing import (
+    ad_variants,
+    affiliate_correlation,
+    source_medium_roi,
+    touch_journeys,
+)
+from resolvers.context import Info
+from schema.analytics.inputs import ReportPeriod, period_of
+from schema.analytics.report import Report, live_report
+from schema.personal import personal
+
+
+@strawberry.type(description="Purchases of one UTM source and medium, their revenue and the ROI on spend.")
+class SourceMediumRoi:
+    utm_source: str | None
+    utm_medium: str | None
+    transactions: int
+    total_revenue: Decimal
+    avg_order_value: Decimal
+    cost: Decimal | None = strawberry.field(
+        description="Spend of this source and medium in marketing_costs on the period's days."
+    )
+    roi: Decimal | None = strawberry.field(description="Revenue per unit of cost; null without cost.")
+
+
+@strawberry.type(description="One ad variant (utm_content) of a campaign and the purchases it brought.")
+class AdVariant:
+    utm_campaign: str | None
+    utm_content: str | None
+    conversions: int = strawberry.field(description="Purchases.")
+    revenue: Decimal
+    unique_customers: int
+
+
+@strawberry.type(description="A customer who bought after several UTM touches: the first and the last.")
+class TouchJourney:
+    customer_id: int
+    email: str | None = personal("The customer's e-mail.")
+    first_source: str | None
+    first_medium: str | None
+    first_campaign: str | None
+    conversion_source: str | None = strawberry.field(description="UTM source of the latest purchase.")
+    conversion_medium: str | None
+    conversion_campaign: str | None
+    conversion_date: dt.datetime = strawberry.field(description="When the latest purchase was ordered.")
+    touches: int = strawberry.field(description="UTM touches recorded on the customer's purchases.")
+
+
+@strawberry.type(description="Purchases by the platform's tracking source (affiliate code) and UTM source.")
+class AffiliateCorrelation:
+    tracking_source: str | None
+    utm_source: str | None
+    transaction_count: int
+    total_revenue: Decimal
+    total_commission: Decimal | None = strawberry.field(description="Affiliate commissions; null without.")
+
+
+@strawberry.type
+class MarketingReports:
+    @strawberry.field(
+        description="Doc 002: purchases ordered in the period per UTM source and medium, revenue, average "
+        "order, and ROI against that source and medium's spend on the same days. Most revenue first."
+    )
+    async def source_medium_roi(
+        self, info: Info, period: ReportPeriod | None = None, utm_campaign: str | None = None
+    ) -> Report[SourceMediumRoi]:
+        span = period_of(period)
+        return await live_report(info, source_medium_roi(span, utm_campaign), span)
+
+    @strawberry.field(
+        description="Doc 002: purchases per ad variant (utm_content) of a campaign (every campaign when "
+        "omitted), ordered in the period. Most revenue first."
+    )
+    async def ad_variants(
+        self, info: Info, utm_campaign: str | None = None, period: ReportPeriod | None = None
+    ) -> Report[AdVariant]:
+        span = period_of(period)
+        return await live_report(info, ad_variants(span, utm_campaign), span)
+
+    @strawberry.field(
+        description="Doc 002: customers whose purchases carry more than one UTM touch, with the first touch "
+        "and the latest purchase's; latest purchases in the period, most recent first."
+    )
+    async def touch_journeys(self, info: Info, period: ReportPeriod | None = None) -> Report[TouchJourney]:
+        span = period_of(period)
+        return await live_report(info, touch_journeys(span), span)
+
+    @strawberry.field(
+        description="Doc 002: purchases ordered in the period by tracking source (affiliate) and UTM source, "
+        "with revenue and affiliate commissions. Most purchases first."
+    )
+    async def affiliate_correlation(
+        self, info: Info, period: ReportPeriod | None = None
+    ) -> Report[AffiliateCorrelation]:
+        span = period_of(period)
+        return await live_report(info, affiliate_correlation(span), span)

@@ -1,0 +1,95 @@
+"""Doc 002's payment reports: a customer's failures, success rate per method, a transaction's timeline."""
+
+import datetime as dt
+import enum
+from decimal import Decimal
+
+import strawberry
+
+import models
+from resolvers.analytics.keys import CustomerKey, TransactionKey
+from resolvers.analytics.payments import payment_failures, payment_success_rates, support_timeline
+from resolvers.analytics.period import Period
+from resolvers.context import Info
+from schema.analytics.inputs import ReportPeriod, period_of
+from schema.analytics.report import Report, live_report
+
+
+@strawberry.type(description="A declined or failed payment attempt and what the gateway said.")
+class PaymentFailure:
+    payment_date: dt.datetime | None
+    payment_method: models.PaymentMethod | None
+    card_brand: str | None
+    card_last_digits: str | None
+    error_code: str | None = strawberry.field(description="metadata.gateway_specific_code.")
+    decline_reason: str | None = strawberry.field(description="metadata.decline_code.")
+    transaction_id: str = strawberry.field(description="The platform's id of the transaction.")
+    platform: str
+
+
+@strawberry.type(description="Attempts with one payment method and how many belong to approved sales.")
+class PaymentMethodSuccess:
+    payment_method: models.PaymentMethod | None
+    attempts: int
+    successful_payments: int = strawberry.field(description="Attempts of transactions now approved.")
+    success_rate: Decimal = strawberry.field(description="% of attempts of approved transactions.")
+
+
+@strawberry.enum(description="How a payment attempt ended, as support reads it.")
+class PaymentOutcome(enum.Enum):
+    FAILED = "FAILED"
+    SUCCEEDED = "SUCCEEDED"
+    PENDING = "PENDING"
+
+
+@strawberry.type(description="One payment event of a transaction, in time order.")
+class PaymentEvent:
+    payment_date: dt.datetime | None
+    payment_method: models.PaymentMethod | None
+    value: Decimal | None
+    status: PaymentOutcome = strawberry.field(
+        description="FAILED: declined or processing error; SUCCEEDED: the transaction is approved; "
+        "else PENDING."
+    )
+    details: str = strawberry.field(description="Decline code, else status detail, else 'N/A'.")
+
+
+@strawberry.type
+class PaymentReports:
+    @strawberry.field(
+        description="Doc 002: a customer's card declines and processing errors (by id or e-mail), with "
+        "what the gateway said; attempts made in the period, latest first."
+    )
+    async def payment_failures(
+        self,
+        info: Info,
+        customer_id: int | None = None,
+        customer_email: str | None = None,
+        period: ReportPeriod | None = None,
+    ) -> Report[PaymentFailure]:
+        key, span = CustomerKey(customer_id, customer_email), period_of(period)
+        return await live_report(info, payment_failures(key, span), span)
+
+    @strawberry.field(
+        description="Doc 002: per payment method, the attempts made in the period and the share that "
+        "belongs to approved transactions. Highest rate first."
+    )
+    async def payment_success_rates(
+        self, info: Info, period: ReportPeriod | None = None
+    ) -> Report[PaymentMethodSuccess]:
+        span = period_of(period)
+        return await live_report(info, payment_success_rates(span), span)
+
+    @strawberry.field(
+        description="Doc 002: a transaction's payment events for support, oldest first; by internal id, "
+        "or by the platform's transactionId (platform optional)."
+    )
+    async def support_timeline(
+        self,
+        info: Info,
+        id: int | None = None,
+        transaction_id: str | None = None,
+        platform: str | None = None,
+    ) -> Report[PaymentEvent]:
+        key = TransactionKey(id, transaction_id, platform)
+        return await live_report(info, support_timeline(key), Period())

@@ -1,0 +1,30 @@
+"""A report's answer: its rows, and how old the data behind them is."""
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any, Generic, TypeVar
+
+import strawberry
+
+from resolvers.analytics.period import Period
+from resolvers.analytics.statement import Statement, run
+from resolvers.context import Info
+
+T = TypeVar("T")
+
+
+@strawberry.type(description="A report: its rows, the time zone of its days, and when its data was read.")
+class Report(Generic[T]):
+    rows: list[T] = strawberry.field(description="The report's rows, in its documented order.")
+    data_as_of: dt.datetime = strawberry.field(
+        description="When the data was read: now for live reports, the last `rastro refresh-analytics` "
+        "for those served from a materialized view."
+    )
+    materialized: bool = strawberry.field(description="True when served from a materialized view.")
+    time_zone: str = strawberry.field(description="The time zone of the report's days and months.")
+
+
+async def live_report(info: Info, query: tuple[str, Statement], period: Period) -> Report[Any]:
+    read_at = dt.datetime.now(dt.UTC)
+    rows: Sequence[Any] = await run(info, *query)
+    return Report(rows=list(rows), data_as_of=read_at, materialized=False, time_zone=period.time_zone)

@@ -1,0 +1,29 @@
+"""`Query.analytics`: the one root every report hangs from; access is checked once, here."""
+
+import strawberry
+from strawberry.tools import merge_types
+
+from resolvers.analytics.access import check_analytics_access
+from resolvers.context import Info
+from schema.analytics.invoices import InvoiceReports
+from schema.analytics.marketing import MarketingReports
+from schema.analytics.offers import OfferReports
+from schema.analytics.payments import PaymentReports
+from schema.analytics.tracking import TrackingReports
+from schema.analytics.transaction import TransactionReports
+
+Analytics = merge_types(
+    "Analytics",
+    (TrackingReports, PaymentReports, MarketingReports, InvoiceReports, OfferReports, TransactionReports),
+)
+
+
+@strawberry.type
+class AnalyticsQuery:
+    @strawberry.field(
+        description="Reports of the source documents, attribution models and A/B tests (analyst, admin; "
+        "viewer without personal data)."
+    )
+    def analytics(self, info: Info) -> Analytics:  # type: ignore[valid-type]
+        check_analytics_access(info)
+        return Analytics()  # type: ignore[no-any-return]
