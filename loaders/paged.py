@@ -24,7 +24,7 @@ def paged_children(
     where: Sequence[ColumnElement[bool]],
     ordering: Ordering,
     window: Window,
-) -> DataLoader[Any, Any]:
+) -> Any:
     """parent key -> up to window.limit + 1 child rows in the window's order."""
     model = columns[0].class_
 
@@ -60,7 +60,7 @@ def child_counts(
     sessions: async_sessionmaker[AsyncSession],
     columns: Sequence[InstrumentedAttribute[Any]],
     where: Sequence[ColumnElement[bool]],
-) -> DataLoader[Any, Any]:
+) -> Any:
     """parent key -> number of child rows (for totalCount, only when selected)."""
 
     async def load(keys: list[Any]) -> list[int]:

@@ -1,9 +1,8 @@
-"""Per-request DataLoader registry: one loader per (kind, relation, filters, ordering, window)."""
+"""Per-request DataLoader registry: one loader per (kind, relation, filters, ordering, window), typed."""
 
-from collections.abc import Callable, Hashable, Sequence
-from typing import Any
+from collections.abc import Awaitable, Callable, Hashable, Sequence
+from typing import Any, Protocol, TypeVar, cast
 
-from aiodataloader import DataLoader
 from sqlalchemy import ColumnElement
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import InstrumentedAttribute
@@ -13,21 +12,31 @@ from loaders.paged import child_counts, paged_children
 from loaders.rows import one_by, rows_by
 
 Columns = tuple[InstrumentedAttribute[Any], ...]
+M = TypeVar("M")
+V_co = TypeVar("V_co", covariant=True)
+
+
+class Loader(Protocol[V_co]):
+    """What resolvers use of a DataLoader: a key's value, batched with the other keys of the tick."""
+
+    def load(self, key: Hashable) -> Awaitable[V_co]: ...
 
 
 class LoaderRegistry:
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self.sessions = sessions
-        self._loaders: dict[Hashable, DataLoader[Any, Any]] = {}
+        self._loaders: dict[Hashable, Loader[object]] = {}
 
-    def _get(self, key: Hashable, factory: Callable[[], DataLoader[Any, Any]]) -> DataLoader[Any, Any]:
+    def _get(self, key: Hashable, factory: Callable[[], Loader[object]]) -> Loader[object]:
         loader = self._loaders.get(key)
         if loader is None:
             loader = self._loaders[key] = factory()
         return loader
 
-    def one(self, *columns: InstrumentedAttribute[Any]) -> DataLoader[Any, Any]:
-        return self._get(("one", columns), lambda: one_by(self.sessions, columns))
+    def one(self, model: type[M], *columns: InstrumentedAttribute[Any]) -> Loader[M | None]:
+        """The `model` row whose `columns` equal the key (a tuple for several columns), or None."""
+        loader = self._get(("one", columns), lambda: one_by(self.sessions, columns))
+        return cast(Loader[M | None], loader)
 
     def many(
         self,
@@ -35,10 +44,11 @@ class LoaderRegistry:
         where: Sequence[ColumnElement[bool]] = (),
         where_key: Hashable = None,
         order_by: Sequence[ColumnElement[Any]] = (),
-    ) -> DataLoader[Any, Any]:
-        return self._get(
+    ) -> Loader[list[Any]]:
+        loader = self._get(
             ("many", columns, where_key), lambda: rows_by(self.sessions, columns, where, order_by)
         )
+        return cast(Loader[list[Any]], loader)
 
     def paged(
         self,
@@ -47,13 +57,15 @@ class LoaderRegistry:
         where_key: Hashable,
         ordering: Ordering,
         window: Window,
-    ) -> DataLoader[Any, Any]:
-        return self._get(
+    ) -> Loader[list[Any]]:
+        loader = self._get(
             ("paged", columns, where_key, ordering.name, window),
             lambda: paged_children(self.sessions, columns, where, ordering, window),
         )
+        return cast(Loader[list[Any]], loader)
 
     def counts(
         self, columns: Columns, where: Sequence[ColumnElement[bool]], where_key: Hashable
-    ) -> DataLoader[Any, Any]:
-        return self._get(("count", columns, where_key), lambda: child_counts(self.sessions, columns, where))
+    ) -> Loader[int]:
+        loader = self._get(("count", columns, where_key), lambda: child_counts(self.sessions, columns, where))
+        return cast(Loader[int], loader)

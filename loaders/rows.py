@@ -2,7 +2,7 @@
 
 from collections import defaultdict
 from collections.abc import Hashable, Sequence
-from typing import Any
+from typing import Any, cast
 
 from aiodataloader import DataLoader
 from sqlalchemy import ColumnElement, any_, literal, select, tuple_
@@ -13,7 +13,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 def key_of(row: object, columns: Sequence[InstrumentedAttribute[Any]]) -> Hashable:
     if len(columns) == 1:
-        return getattr(row, columns[0].key)  # type: ignore[no-any-return]
+        return cast(Hashable, getattr(row, columns[0].key))
     return tuple(getattr(row, column.key) for column in columns)
 
 
@@ -30,7 +30,7 @@ def rows_by(
     columns: Sequence[InstrumentedAttribute[Any]],
     where: Sequence[ColumnElement[bool]] = (),
     order_by: Sequence[ColumnElement[Any]] = (),
-) -> DataLoader[Any, Any]:
+) -> Any:
     """key -> every row whose `columns` equal the key (a tuple when there are several columns)."""
     model = columns[0].class_
 
@@ -46,9 +46,7 @@ def rows_by(
     return DataLoader(load)
 
 
-def one_by(
-    sessions: async_sessionmaker[AsyncSession], columns: Sequence[InstrumentedAttribute[Any]]
-) -> DataLoader[Any, Any]:
+def one_by(sessions: async_sessionmaker[AsyncSession], columns: Sequence[InstrumentedAttribute[Any]]) -> Any:
     """key -> the row whose `columns` equal the key, or None (for unique keys)."""
     many = rows_by(sessions, columns)
 

@@ -1,15 +1,11 @@
 """What visitors do on a page: page views and interaction events."""
 
 import uuid
-from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, UniqueConstraint, text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, Timestamps, jsonb, str50, str100, str255, str500, uuid_pk
-
-if TYPE_CHECKING:
-    from models.tracking import LandingPage, Session
 
 
 class PageView(Timestamps, Base):
@@ -29,9 +25,6 @@ class PageView(Timestamps, Base):
     view_order: Mapped[int]
     time_on_page: Mapped[int | None]  # seconds
     exit_page: Mapped[bool] = mapped_column(server_default=text("false"))
-
-    session: Mapped["Session"] = relationship(back_populates="page_views", lazy="raise")
-    page: Mapped["LandingPage | None"] = relationship(back_populates="page_views", lazy="raise")
 
 
 class Event(Timestamps, Base):
@@ -55,6 +48,3 @@ class Event(Timestamps, Base):
     element_id: Mapped[str255 | None]
     element_class: Mapped[str500 | None]
     event_data: Mapped[jsonb] = mapped_column(server_default=text("'{}'::jsonb"))
-
-    session: Mapped["Session"] = relationship(back_populates="events", lazy="raise")
-    page: Mapped["LandingPage | None"] = relationship(back_populates="events", lazy="raise")

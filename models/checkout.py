@@ -1,7 +1,6 @@
 """Checkout-platform sales: statuses, customers, products, offers, transactions, commissions and costs."""
 
 import datetime as dt
-from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     CHAR,
@@ -14,12 +13,9 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, Timestamps, money4, str20, str50, str100, str255, str320, str500
-
-if TYPE_CHECKING:
-    from models.checkout_history import Invoice, OfferSnapshot, PaymentAttempt, TransactionUtm
 
 
 class TransactionStatus(Timestamps, Base):
@@ -29,10 +25,6 @@ class TransactionStatus(Timestamps, Base):
     code: Mapped[str50] = mapped_column(unique=True)
     status: Mapped[str50] = mapped_column(unique=True)
     description: Mapped[str | None] = mapped_column(Text)
-
-    transactions: Mapped[list["Transaction"]] = relationship(
-        back_populates="status", lazy="raise", passive_deletes=True
-    )
 
 
 class Customer(Timestamps, Base):
@@ -49,10 +41,6 @@ class Customer(Timestamps, Base):
         String(64), Computed("rastro_email_hash(email)", persisted=True)
     )
 
-    transactions: Mapped[list["Transaction"]] = relationship(
-        back_populates="customer", lazy="raise", passive_deletes=True
-    )
-
 
 class Product(Timestamps, Base):
     __tablename__ = "products"
@@ -63,13 +51,6 @@ class Product(Timestamps, Base):
     description: Mapped[str | None] = mapped_column(Text)
     platform: Mapped[str50 | None]
     external_id: Mapped[str100 | None]
-
-    offers: Mapped[list["Offer"]] = relationship(
-        back_populates="product", lazy="raise", passive_deletes=True, cascade="all, delete-orphan"
-    )
-    transaction_items: Mapped[list["TransactionItem"]] = relationship(
-        back_populates="product", lazy="raise", passive_deletes=True
-    )
 
 
 class Offer(Timestamps, Base):
@@ -90,8 +71,6 @@ class Offer(Timestamps, Base):
     price: Mapped[money4]
     currency: Mapped[str] = mapped_column(CHAR(3), server_default="BRL")
     is_active: Mapped[bool] = mapped_column(server_default=text("true"))
-
-    product: Mapped[Product] = relationship(back_populates="offers", lazy="raise")
 
 
 class Transaction(Timestamps, Base):
@@ -116,27 +95,6 @@ class Transaction(Timestamps, Base):
     order_date: Mapped[dt.datetime]
     tracking_source: Mapped[str255 | None]
 
-    customer: Mapped[Customer] = relationship(back_populates="transactions", lazy="raise")
-    status: Mapped[TransactionStatus] = relationship(back_populates="transactions", lazy="raise")
-    items: Mapped[list["TransactionItem"]] = relationship(
-        back_populates="transaction", lazy="raise", passive_deletes=True, cascade="all, delete-orphan"
-    )
-    commissions: Mapped[list["Commission"]] = relationship(
-        back_populates="transaction", lazy="raise", passive_deletes=True, cascade="all, delete-orphan"
-    )
-    payments: Mapped[list["PaymentAttempt"]] = relationship(
-        back_populates="transaction", lazy="raise", passive_deletes=True, cascade="all, delete-orphan"
-    )
-    utms: Mapped[list["TransactionUtm"]] = relationship(
-        back_populates="transaction", lazy="raise", passive_deletes=True, cascade="all, delete-orphan"
-    )
-    invoices: Mapped[list["Invoice"]] = relationship(
-        back_populates="transaction", lazy="raise", passive_deletes=True, cascade="all, delete-orphan"
-    )
-    offer_snapshots: Mapped[list["OfferSnapshot"]] = relationship(
-        back_populates="transaction", lazy="raise", passive_deletes=True, cascade="all, delete-orphan"
-    )
-
 
 class TransactionItem(Timestamps, Base):
     __tablename__ = "transaction_items"
@@ -152,9 +110,6 @@ class TransactionItem(Timestamps, Base):
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="RESTRICT"))
     quantity: Mapped[int] = mapped_column(server_default=text("1"))
     unit_price: Mapped[money4]
-
-    transaction: Mapped[Transaction] = relationship(back_populates="items", lazy="raise")
-    product: Mapped[Product] = relationship(back_populates="transaction_items", lazy="raise")
 
 
 class Commission(Timestamps, Base):
@@ -172,8 +127,6 @@ class Commission(Timestamps, Base):
     amount: Mapped[money4]
     currency: Mapped[str] = mapped_column(CHAR(3), server_default="BRL")
     recipient_name: Mapped[str255 | None]
-
-    transaction: Mapped[Transaction] = relationship(back_populates="commissions", lazy="raise")
 
 
 class MarketingCost(Timestamps, Base):

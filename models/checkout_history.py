@@ -2,15 +2,11 @@
 
 import datetime as dt
 import enum
-from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, String, Text, func
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, jsonb, money4, str20, str50, str100, str255, str500
-
-if TYPE_CHECKING:
-    from models.checkout import Transaction
 
 
 class PaymentMethod(enum.StrEnum):
@@ -77,8 +73,6 @@ class PaymentAttempt(HistoryTimestamps, Base):
     # "metadata" is reserved on declarative classes.
     metadata_: Mapped[jsonb | None] = mapped_column("metadata")
 
-    transaction: Mapped["Transaction"] = relationship(back_populates="payments", lazy="raise")
-
 
 class TransactionUtm(HistoryTimestamps, Base):
     __tablename__ = "platform_utm_history"
@@ -96,8 +90,6 @@ class TransactionUtm(HistoryTimestamps, Base):
     utm_term: Mapped[str255 | None]
     utm_content: Mapped[str255 | None]
     capture_date: Mapped[dt.datetime] = mapped_column(server_default=func.current_timestamp())
-
-    transaction: Mapped["Transaction"] = relationship(back_populates="utms", lazy="raise")
 
 
 class Invoice(HistoryTimestamps, Base):
@@ -121,8 +113,6 @@ class Invoice(HistoryTimestamps, Base):
     xml_url: Mapped[str | None] = mapped_column(Text)
     pdf_url: Mapped[str | None] = mapped_column(Text)
 
-    transaction: Mapped["Transaction"] = relationship(back_populates="invoices", lazy="raise")
-
 
 class OfferSnapshot(HistoryTimestamps, Base):
     __tablename__ = "platform_sale_offer_history"
@@ -138,5 +128,3 @@ class OfferSnapshot(HistoryTimestamps, Base):
     offer_id: Mapped[str100 | None]  # no FK: the offer as it was at sale time
     offer_name: Mapped[str255 | None]
     description: Mapped[str500 | None]
-
-    transaction: Mapped["Transaction"] = relationship(back_populates="offer_snapshots", lazy="raise")

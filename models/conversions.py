@@ -2,17 +2,12 @@
 
 import datetime as dt
 import uuid
-from typing import TYPE_CHECKING
 
 from sqlalchemy import CHAR, CheckConstraint, ForeignKey, Index, SmallInteger, UniqueConstraint, text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, Timestamps, jsonb, money2, str20, str100, str512, uuid_pk
 from models.enums import Platform, sql_in
-
-if TYPE_CHECKING:
-    from models.leads import Lead
-    from models.tracking import UtmTracking
 
 _KNOWN_PLATFORM = " || ".join(f'@.key == "{platform}"' for platform in Platform)
 # Each key is a known platform and each value one of four states, e.g. {"google_ads": "pending"}.
@@ -59,14 +54,6 @@ class OfflineConversion(Timestamps, Base):
     conversion_name: Mapped[str100]
     sync_status: Mapped[jsonb] = mapped_column(server_default=text("'{}'::jsonb"))
 
-    lead: Mapped["Lead"] = relationship(back_populates="offline_conversions", lazy="raise")
-    original_tracking: Mapped["UtmTracking | None"] = relationship(
-        back_populates="offline_conversions", foreign_keys=[original_tracking_id], lazy="raise"
-    )
-    sync_logs: Mapped[list["PlatformSyncLog"]] = relationship(
-        back_populates="conversion", lazy="raise", passive_deletes=True, cascade="all, delete-orphan"
-    )
-
 
 class PlatformSyncLog(Timestamps, Base):
     __tablename__ = "platform_sync_log"
@@ -86,5 +73,3 @@ class PlatformSyncLog(Timestamps, Base):
     request_payload: Mapped[jsonb | None]
     response_data: Mapped[jsonb | None]
     http_status_code: Mapped[int | None] = mapped_column(SmallInteger)
-
-    conversion: Mapped[OfflineConversion] = relationship(back_populates="sync_logs", lazy="raise")

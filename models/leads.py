@@ -2,16 +2,11 @@
 
 import datetime as dt
 import uuid
-from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, SmallInteger, String, Text, text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, Timestamps, jsonb, money2, str20, str50, str100, str255, str320, uuid_pk
-
-if TYPE_CHECKING:
-    from models.conversions import OfflineConversion
-    from models.tracking import LandingPage, Session, UtmTracking
 
 
 class Lead(Timestamps, Base):
@@ -52,19 +47,6 @@ class Lead(Timestamps, Base):
     # "metadata" is reserved on declarative classes.
     metadata_: Mapped[jsonb] = mapped_column("metadata", server_default=text("'{}'::jsonb"))
 
-    session: Mapped["Session"] = relationship(back_populates="leads", lazy="raise")
-    utm_tracking: Mapped["UtmTracking | None"] = relationship(back_populates="leads", lazy="raise")
-    page: Mapped["LandingPage | None"] = relationship(back_populates="leads", lazy="raise")
-    stages: Mapped[list["LeadStage"]] = relationship(
-        back_populates="lead", lazy="raise", passive_deletes=True, cascade="all, delete-orphan"
-    )
-    integration_logs: Mapped[list["IntegrationLog"]] = relationship(
-        back_populates="lead", lazy="raise", passive_deletes=True, cascade="all, delete-orphan"
-    )
-    offline_conversions: Mapped[list["OfflineConversion"]] = relationship(
-        back_populates="lead", lazy="raise", passive_deletes=True, cascade="all, delete-orphan"
-    )
-
 
 class LeadStage(Timestamps, Base):
     __tablename__ = "lead_stages"
@@ -85,8 +67,6 @@ class LeadStage(Timestamps, Base):
     probability: Mapped[int | None] = mapped_column(SmallInteger)  # percent
     changed_by: Mapped[str255] = mapped_column(server_default="system")
     reason: Mapped[str | None] = mapped_column(Text)
-
-    lead: Mapped[Lead] = relationship(back_populates="stages", lazy="raise")
 
 
 class IntegrationLog(Timestamps, Base):
@@ -113,5 +93,3 @@ class IntegrationLog(Timestamps, Base):
     error_message: Mapped[str | None] = mapped_column(Text)
     retry_count: Mapped[int] = mapped_column(server_default=text("0"))
     processed_at: Mapped[dt.datetime | None]
-
-    lead: Mapped[Lead] = relationship(back_populates="integration_logs", lazy="raise")

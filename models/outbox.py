@@ -2,16 +2,12 @@
 
 import datetime as dt
 import uuid
-from typing import TYPE_CHECKING
 
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, Text, text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, Timestamps, jsonb, str20
 from models.enums import OutboxKind, Platform, sql_in
-
-if TYPE_CHECKING:
-    from models.conversions import OfflineConversion
 
 
 class ConversionOutbox(Timestamps, Base):
@@ -45,5 +41,3 @@ class ConversionOutbox(Timestamps, Base):
     next_attempt_at: Mapped[dt.datetime] = mapped_column(server_default=text("now()"))
     last_error: Mapped[str | None] = mapped_column(Text)
     delivered_at: Mapped[dt.datetime | None]
-
-    conversion: Mapped["OfflineConversion"] = relationship(lazy="raise")

@@ -2,19 +2,13 @@
 
 import datetime as dt
 import uuid
-from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Text, UniqueConstraint, func, text
 from sqlalchemy.dialects.postgresql import INET
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.sql.naming import conv
 
 from models.base import Base, Timestamps, jsonb, str50, str255, str512, str2048, uuid_pk
-
-if TYPE_CHECKING:
-    from models.activity import Event, PageView
-    from models.conversions import OfflineConversion
-    from models.leads import Lead
 
 
 class Domain(Timestamps, Base):
@@ -26,16 +20,6 @@ class Domain(Timestamps, Base):
     domain_url: Mapped[str2048]
     # "metadata" is reserved on declarative classes.
     metadata_: Mapped[jsonb] = mapped_column("metadata", server_default=text("'{}'::jsonb"))
-
-    landing_pages: Mapped[list["LandingPage"]] = relationship(
-        back_populates="domain", lazy="raise", passive_deletes=True, cascade="all, delete-orphan"
-    )
-    sessions: Mapped[list["Session"]] = relationship(
-        back_populates="domain", lazy="raise", passive_deletes=True, cascade="all, delete-orphan"
-    )
-    visitor_journeys: Mapped[list["VisitorJourney"]] = relationship(
-        back_populates="domain", lazy="raise", passive_deletes=True, cascade="all, delete-orphan"
-    )
 
 
 class LandingPage(Timestamps, Base):
@@ -56,22 +40,6 @@ class LandingPage(Timestamps, Base):
     is_control: Mapped[bool] = mapped_column(server_default=text("false"))
     ab_test_id: Mapped[uuid.UUID | None]
     is_active: Mapped[bool] = mapped_column(server_default=text("true"))
-
-    domain: Mapped[Domain] = relationship(back_populates="landing_pages", lazy="raise")
-    entry_sessions: Mapped[list["Session"]] = relationship(
-        back_populates="first_page",
-        foreign_keys="Session.first_page_id",
-        lazy="raise",
-        passive_deletes=True,
-    )
-    utm_trackings: Mapped[list["UtmTracking"]] = relationship(
-        back_populates="page", lazy="raise", passive_deletes=True
-    )
-    page_views: Mapped[list["PageView"]] = relationship(
-        back_populates="page", lazy="raise", passive_deletes=True
-    )
-    events: Mapped[list["Event"]] = relationship(back_populates="page", lazy="raise", passive_deletes=True)
-    leads: Mapped[list["Lead"]] = relationship(back_populates="page", lazy="raise", passive_deletes=True)
 
 
 class Session(Timestamps, Base):
@@ -97,29 +65,6 @@ class Session(Timestamps, Base):
     total_page_views: Mapped[int] = mapped_column(server_default=text("0"))
     converted: Mapped[bool] = mapped_column(server_default=text("false"))
 
-    domain: Mapped[Domain] = relationship(back_populates="sessions", lazy="raise")
-    first_page: Mapped[LandingPage | None] = relationship(
-        back_populates="entry_sessions", foreign_keys=[first_page_id], lazy="raise"
-    )
-    converted_journeys: Mapped[list["VisitorJourney"]] = relationship(
-        back_populates="conversion_session",
-        foreign_keys="VisitorJourney.conversion_session_id",
-        lazy="raise",
-        passive_deletes=True,
-    )
-    utm_trackings: Mapped[list["UtmTracking"]] = relationship(
-        back_populates="session", lazy="raise", passive_deletes=True, cascade="all, delete-orphan"
-    )
-    page_views: Mapped[list["PageView"]] = relationship(
-        back_populates="session", lazy="raise", passive_deletes=True, cascade="all, delete-orphan"
-    )
-    events: Mapped[list["Event"]] = relationship(
-        back_populates="session", lazy="raise", passive_deletes=True, cascade="all, delete-orphan"
-    )
-    leads: Mapped[list["Lead"]] = relationship(
-        back_populates="session", lazy="raise", passive_deletes=True, cascade="all, delete-orphan"
-    )
-
 
 class VisitorJourney(Timestamps, Base):
     __tablename__ = "visitor_journeys"
@@ -141,11 +86,6 @@ class VisitorJourney(Timestamps, Base):
     converted: Mapped[bool] = mapped_column(server_default=text("false"))
     conversion_session_id: Mapped[str255 | None] = mapped_column(
         ForeignKey("sessions.session_id", ondelete="SET NULL")
-    )
-
-    domain: Mapped[Domain] = relationship(back_populates="visitor_journeys", lazy="raise")
-    conversion_session: Mapped[Session | None] = relationship(
-        back_populates="converted_journeys", foreign_keys=[conversion_session_id], lazy="raise"
     )
 
 
@@ -178,15 +118,3 @@ class UtmTracking(Timestamps, Base):
     client_ip: Mapped[str | None] = mapped_column(INET)
     user_agent: Mapped[str | None] = mapped_column(Text)
     url_params: Mapped[jsonb] = mapped_column(server_default=text("'{}'::jsonb"))
-
-    session: Mapped[Session] = relationship(back_populates="utm_trackings", lazy="raise")
-    page: Mapped[LandingPage | None] = relationship(back_populates="utm_trackings", lazy="raise")
-    leads: Mapped[list["Lead"]] = relationship(
-        back_populates="utm_tracking", lazy="raise", passive_deletes=True
-    )
-    offline_conversions: Mapped[list["OfflineConversion"]] = relationship(
-        back_populates="original_tracking",
-        foreign_keys="OfflineConversion.original_tracking_id",
-        lazy="raise",
-        passive_deletes=True,
-    )

@@ -5,7 +5,7 @@ import base64
 import binascii
 import uuid
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import strawberry
 from sqlalchemy.orm import InstrumentedAttribute
@@ -67,13 +67,30 @@ def node_type(model: type[Any], key: InstrumentedAttribute[Any], description: st
     return wrap
 
 
+N = TypeVar("N")
+
+
+def exposed(graphql_type: type[N], row: object | None) -> N | None:
+    """Resolvers return model rows; Strawberry exposes one as `graphql_type` (its is_type_of accepts it)."""
+    return cast(N | None, row)
+
+
+async def lookup(
+    info: Info, graphql_type: type[N], key: Any, *columns: InstrumentedAttribute[Any]
+) -> N | None:
+    """The row whose `columns` equal `key`, exposed as `graphql_type`; None when there is none."""
+    return exposed(
+        graphql_type, await info.context.loaders.one(cast(type[Any], columns[0].class_), *columns).load(key)
+    )
+
+
 async def load_node(info: Info, global_id: str, argument: str = "id") -> Any:
     kind, key = decode_global_id(global_id, argument)
-    return await info.context.loaders.one(kind.key).load(key)
+    return await info.context.loaders.one(kind.model, kind.key).load(key)
 
 
 async def load_nodes(info: Info, global_ids: list[strawberry.ID], argument: str = "ids") -> list[Any]:
     """Every id is checked first; then each type's ids load in one batch (one statement per type)."""
     decoded = [decode_global_id(global_id, argument) for global_id in global_ids]
     loaders = info.context.loaders
-    return list(await asyncio.gather(*(loaders.one(kind.key).load(key) for kind, key in decoded)))
+    return list(await asyncio.gather(*(loaders.one(kind.model, kind.key).load(key) for kind, key in decoded)))

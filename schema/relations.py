@@ -1,17 +1,14 @@
 """Relation fields in one line each: to_one (object or null) and to_many (a connection), batched."""
 
-from collections.abc import Hashable, Sequence
 from typing import Annotated, Any
 
 import strawberry
-from sqlalchemy import ColumnElement
 from sqlalchemy.orm import InstrumentedAttribute
 
-from loaders.keyset import Ordering, Window, connection_tag
-from loaders.page import Page, build_page, empty_page
+from loaders.keyset import Ordering
 from loaders.relation import Relation, reads
 from resolvers.context import Info
-from resolvers.pagination import window
+from resolvers.pages import children_page
 from schema.pagination import Connection
 
 Columns = tuple[InstrumentedAttribute[Any], ...]
@@ -40,49 +37,10 @@ def to_one(
 
     async def resolve(root: strawberry.Parent[Any], info: Info) -> Any:
         key = spec.key(root)
-        return None if key is None else await info.context.loaders.one(*spec.columns).load(key)
+        return None if key is None else await info.context.loaders.one(spec.model, *spec.columns).load(key)
 
     resolve.__annotations__["return"] = node | None
     return strawberry.field(resolver=resolve, description=description, metadata=reads(spec))
-
-
-async def children_page(
-    info: Info,
-    spec: Relation,
-    key: Any,
-    first: int | None,
-    after: str | None,
-    last: int | None,
-    before: str | None,
-    where: Sequence[ColumnElement[bool]] = (),
-    where_key: Hashable = None,
-) -> Page[Any]:
-    """One parent's page of children; all parents of a level share one statement through the loader."""
-    assert spec.ordering is not None
-    tag = connection_tag(spec.model, spec.ordering)
-    page_window = window(info.context.limits, tag, spec.ordering, first, after, last, before)
-    if key is None:
-        return empty_page()
-    loaders = info.context.loaders
-    rows = await loaders.paged(spec.columns, where, where_key, spec.ordering, page_window).load(key)
-    counts = loaders.counts(spec.columns, where, where_key)
-
-    async def count() -> int:
-        return int(await counts.load(key))
-
-    return build_page(list(rows), tag, spec.ordering, page_window, count)
-
-
-# limit + 1 rows are fetched per key; the first one is all first_row needs.
-ONE = Window(limit=1)
-
-
-async def first_row(info: Info, columns: Columns, key: Any, ordering: Ordering) -> Any:
-    """The first row with `columns` equal to `key` in `ordering`; one statement for all keys of a level."""
-    if key is None:
-        return None
-    rows = await info.context.loaders.paged(columns, [], None, ordering, ONE).load(key)
-    return rows[0] if rows else None
 
 
 def to_many(

@@ -2,7 +2,7 @@
 
 import datetime as dt
 import enum
-from typing import Any
+from typing import Any, cast
 
 import strawberry
 from sqlalchemy import ColumnElement, exists, select
@@ -14,9 +14,10 @@ from loaders.relation import Lookup, RootList, RootLookups, reads
 from resolvers import orderings
 from resolvers.context import Info
 from resolvers.errors import ArgumentError
+from resolvers.pages import root_connection
 from resolvers.personal_data import email_lookup_hash
-from resolvers.roots import root_connection
 from schema.inputs import DateTimeRange, OrderDirection, in_range
+from schema.node import exposed, lookup
 from schema.pagination import Connection
 from schema.types.checkout import (
     Customer,
@@ -126,8 +127,8 @@ class CheckoutQuery:
         if (id is None) == (email is None):
             raise ArgumentError("id", "or 'email': give exactly one")
         if email is not None:
-            return await customer_of_email_hash(info, email_lookup_hash(email))  # type: ignore[return-value]
-        return await info.context.loaders.one(models.Customer.id).load(id)  # type: ignore[no-any-return]
+            return exposed(Customer, await customer_of_email_hash(info, email_lookup_hash(email)))
+        return await lookup(info, Customer, id, models.Customer.id)
 
     @strawberry.field(
         description="Customers by id; email keeps the one with that address (any case).",
@@ -182,11 +183,11 @@ class CheckoutQuery:
         if transaction_id is None:
             if platform is not None:
                 raise ArgumentError("platform", "goes with 'transactionId', not with 'id'")
-            return await info.context.loaders.one(models.Transaction.id).load(id)  # type: ignore[no-any-return]
+            return await lookup(info, Transaction, id, models.Transaction.id)
         if platform is None:
             raise ArgumentError("platform", "is required with 'transactionId' (ids are unique per platform)")
-        loader = info.context.loaders.one(models.Transaction.transaction_id, models.Transaction.platform)
-        return await loader.load((transaction_id, platform))  # type: ignore[no-any-return]
+        t = models.Transaction
+        return await lookup(info, Transaction, (transaction_id, platform), t.transaction_id, t.platform)
 
     @strawberry.field(
         description="Transactions matching a filter, latest order first unless orderBy says otherwise.",
@@ -306,4 +307,4 @@ class CheckoutQuery:
         # A small lookup table: one plain list, no pagination.
         statement = select(models.TransactionStatus).order_by(models.TransactionStatus.id)
         async with info.context.reads() as session:
-            return list((await session.execute(statement)).scalars())  # type: ignore[arg-type]
+            return cast(list[TransactionStatus], list((await session.execute(statement)).scalars()))

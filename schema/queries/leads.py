@@ -13,11 +13,11 @@ from models.enums import Platform
 from resolvers import orderings
 from resolvers.context import Info
 from resolvers.errors import ArgumentError
+from resolvers.pages import first_row, root_connection
 from resolvers.personal_data import email_lookup_hash
-from resolvers.roots import root_connection
 from schema.inputs import DateTimeRange, OrderDirection, in_range, utm_matches
+from schema.node import exposed, lookup
 from schema.pagination import Connection
-from schema.relations import first_row
 from schema.types.conversions import OfflineConversion, SyncState
 from schema.types.leads import LATEST_STAGE, Lead
 
@@ -186,13 +186,15 @@ class LeadQuery:
         external_id: str | None = None,
         email: str | None = None,
     ) -> Lead | None:
-        lookup = one_lookup(lead_id, external_id, email)
-        if lookup == "leadId":
-            return await info.context.loaders.one(models.Lead.lead_id).load(lead_id)  # type: ignore[no-any-return]
-        if lookup == "externalId":
-            return await first_row(info, (models.Lead.external_id,), external_id, orderings.LEADS)  # type: ignore[no-any-return]
-        hashed = email_lookup_hash(email or "")
-        return await first_row(info, (models.Lead.hashed_email,), hashed, orderings.LEADS)  # type: ignore[no-any-return]
+        given = one_lookup(lead_id, external_id, email)
+        if given == "leadId":
+            return await lookup(info, Lead, lead_id, models.Lead.lead_id)
+        if given == "externalId":
+            row = await first_row(info, models.Lead, (models.Lead.external_id,), external_id, orderings.LEADS)
+        else:
+            hashed = email_lookup_hash(email or "")
+            row = await first_row(info, models.Lead, (models.Lead.hashed_email,), hashed, orderings.LEADS)
+        return exposed(Lead, row)
 
     @strawberry.field(
         description="Leads matching a filter, latest first unless orderBy says otherwise.",
@@ -218,8 +220,7 @@ class LeadQuery:
         metadata=reads(RootLookups((Lookup(("conversionId",), (models.OfflineConversion.conversion_id,)),))),
     )
     async def offline_conversion(self, info: Info, conversion_id: uuid.UUID) -> OfflineConversion | None:
-        loader = info.context.loaders.one(models.OfflineConversion.conversion_id)
-        return await loader.load(conversion_id)  # type: ignore[no-any-return]
+        return await lookup(info, OfflineConversion, conversion_id, models.OfflineConversion.conversion_id)
 
     @strawberry.field(
         description="Offline conversions matching a filter, latest sale first unless orderBy says otherwise.",

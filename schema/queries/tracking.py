@@ -12,9 +12,9 @@ from loaders.relation import Lookup, RootList, RootLookups, reads
 from resolvers import orderings
 from resolvers.context import Info
 from resolvers.errors import ArgumentError
-from resolvers.roots import root_connection
+from resolvers.pages import root_connection
 from schema.inputs import DateTimeRange, OrderDirection, in_range, utm_matches
-from schema.node import Node, load_node, load_nodes
+from schema.node import Node, exposed, load_node, load_nodes, lookup
 from schema.pagination import Connection
 from schema.types.tracking import Domain, LandingPage, Session, VisitorJourney
 
@@ -75,7 +75,7 @@ def session_ordering(order: SessionOrder | None) -> Ordering:
 class TrackingQuery:
     @strawberry.field(description="Any object by its global id; null when it does not exist.")
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
-        return await load_node(info, id)  # type: ignore[no-any-return]
+        return exposed(Node, await load_node(info, id))
 
     @strawberry.field(description="Objects by global ids, in the order given (null where none exists).")
     async def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[Node | None]:
@@ -115,15 +115,15 @@ class TrackingQuery:
         if (domain_id is None) == (domain_name is None):
             raise ArgumentError("domainId", "or 'domainName': give exactly one")
         if domain_name is not None:
-            return await info.context.loaders.one(models.Domain.domain_name).load(domain_name)  # type: ignore[no-any-return]
-        return await info.context.loaders.one(models.Domain.domain_id).load(domain_id)  # type: ignore[no-any-return]
+            return await lookup(info, Domain, domain_name, models.Domain.domain_name)
+        return await lookup(info, Domain, domain_id, models.Domain.domain_id)
 
     @strawberry.field(
         description="One landing page by id; null when none matches.",
         metadata=reads(RootLookups((Lookup(("pageId",), (models.LandingPage.page_id,)),))),
     )
     async def landing_page(self, info: Info, page_id: uuid.UUID) -> LandingPage | None:
-        return await info.context.loaders.one(models.LandingPage.page_id).load(page_id)  # type: ignore[no-any-return]
+        return await lookup(info, LandingPage, page_id, models.LandingPage.page_id)
 
     @strawberry.field(
         description="Landing pages, oldest first; domainId keeps one domain's.",
@@ -153,7 +153,7 @@ class TrackingQuery:
         metadata=reads(RootLookups((Lookup(("sessionId",), (models.Session.session_id,)),))),
     )
     async def session(self, info: Info, session_id: str) -> Session | None:
-        return await info.context.loaders.one(models.Session.session_id).load(session_id)  # type: ignore[no-any-return]
+        return await lookup(info, Session, session_id, models.Session.session_id)
 
     @strawberry.field(
         description="Sessions matching a filter, latest first unless orderBy says otherwise.",
@@ -197,8 +197,13 @@ class TrackingQuery:
     async def visitor_journey(
         self, info: Info, visitor_id: str, domain_id: uuid.UUID
     ) -> VisitorJourney | None:
-        loader = info.context.loaders.one(models.VisitorJourney.visitor_id, models.VisitorJourney.domain_id)
-        return await loader.load((visitor_id, domain_id))  # type: ignore[no-any-return]
+        return await lookup(
+            info,
+            VisitorJourney,
+            (visitor_id, domain_id),
+            models.VisitorJourney.visitor_id,
+            models.VisitorJourney.domain_id,
+        )
 
     @strawberry.field(
         description="Visitor journeys, most recently active first.",

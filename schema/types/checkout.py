@@ -2,16 +2,17 @@
 
 import datetime as dt
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, cast
 
 import strawberry
 
 import models
 from resolvers import orderings
 from resolvers.context import Info
+from resolvers.pages import first_row
 from schema.node import Node, integer_key, node_type
 from schema.personal import personal
-from schema.relations import first_row, lazy, to_many, to_one
+from schema.relations import lazy, to_many, to_one
 
 HERE = "schema.types.checkout"
 HISTORY = "schema.types.checkout_history"
@@ -27,7 +28,9 @@ UPDATED = "When the row last changed."
 
 async def customer_of_email_hash(info: Info, hashed_email: str | None) -> models.Customer | None:
     """The customer with this e-mail hash; if addresses differ only by case, the oldest one."""
-    return await first_row(info, (models.Customer.hashed_email,), hashed_email, orderings.CUSTOMERS)  # type: ignore[no-any-return]
+    return await first_row(
+        info, models.Customer, (models.Customer.hashed_email,), hashed_email, orderings.CUSTOMERS
+    )
 
 
 @node_type(models.Customer, models.Customer.id, "A buyer on a checkout platform (Hotmart, Kiwify...).")
@@ -192,10 +195,13 @@ class Transaction(Node):
         self, root: strawberry.Parent[models.Transaction], info: Info
     ) -> Annotated["Lead", strawberry.lazy(LEADS)] | None:
         loaders = info.context.loaders
-        customer: models.Customer | None = await loaders.one(models.Customer.id).load(root.customer_id)
+        customer = await loaders.one(models.Customer, models.Customer.id).load(root.customer_id)
         if customer is None or customer.hashed_email is None:
             return None
-        return await first_row(info, (models.Lead.hashed_email,), customer.hashed_email, orderings.LEADS)  # type: ignore[no-any-return]
+        lead = await first_row(
+            info, models.Lead, (models.Lead.hashed_email,), customer.hashed_email, orderings.LEADS
+        )
+        return cast("Lead | None", lead)
 
 
 @node_type(models.TransactionItem, models.TransactionItem.id, "One product line of a transaction.")

@@ -13,10 +13,11 @@ from loaders.keyset import desc
 from loaders.relation import ColumnRead, reads
 from resolvers import orderings
 from resolvers.context import Info
+from resolvers.pages import children_page, first_row
 from schema.node import Node, node_type
 from schema.pagination import Connection
 from schema.personal import personal
-from schema.relations import children_page, first_row, lazy, relation, to_many, to_one
+from schema.relations import lazy, relation, to_many, to_one
 from schema.types.checkout import customer_of_email_hash
 from schema.types.lead_metadata import LeadMetadata, lead_metadata
 
@@ -99,7 +100,9 @@ class Lead(Node):
     async def current_stage(
         self, root: strawberry.Parent[models.Lead], info: Info
     ) -> Annotated["LeadStage", strawberry.lazy(HERE)] | None:
-        stage = await first_row(info, (models.LeadStage.lead_id,), root.lead_id, LATEST_STAGE)
+        stage = await first_row(
+            info, models.LeadStage, (models.LeadStage.lead_id,), root.lead_id, LATEST_STAGE
+        )
         return cast("LeadStage | None", stage)
 
     offline_conversions = to_many(
@@ -121,7 +124,7 @@ class Lead(Node):
     async def customer(
         self, root: strawberry.Parent[models.Lead], info: Info
     ) -> Annotated["Customer", strawberry.lazy(CHECKOUT)] | None:
-        return await customer_of_email_hash(info, root.hashed_email)  # type: ignore[return-value]
+        return cast("Customer | None", await customer_of_email_hash(info, root.hashed_email))
 
     @strawberry.field(description="Purchases of the customer with the same e-mail, latest first.")
     async def transactions(

@@ -11,10 +11,11 @@ import models
 from loaders.relation import ColumnRead, reads
 from resolvers import orderings
 from resolvers.context import Info
+from resolvers.pages import children_page
 from schema.node import Node, node_type
 from schema.pagination import Connection
 from schema.personal import personal
-from schema.relations import children_page, lazy, relation, to_many, to_one
+from schema.relations import lazy, relation, to_many, to_one
 from schema.types.shapes import DomainMetadata, domain_metadata
 
 ACTIVITY = "schema.types.activity"
