@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Row, text
+from sqlalchemy import Executable, Row, text
 
 from resolvers.analytics.period import Period
 from resolvers.context import Info
@@ -70,3 +70,8 @@ def conditions(clauses: Sequence[str]) -> str:
 async def run(info: Info, sql: str, statement: Statement) -> Sequence[Row[Any]]:
     async with info.context.reads() as session:
         return (await session.execute(text(sql), statement.params)).all()
+
+
+async def run_select(info: Info, statement: Executable) -> Sequence[Row[Any]]:
+    async with info.context.reads() as session:
+        return (await session.execute(statement)).all()

@@ -5,9 +5,10 @@ from collections.abc import Sequence
 from typing import Any, Generic, TypeVar
 
 import strawberry
+from sqlalchemy import Executable
 
 from resolvers.analytics.period import Period
-from resolvers.analytics.statement import Statement, run
+from resolvers.analytics.statement import Statement, run, run_select
 from resolvers.context import Info
 
 T = TypeVar("T")
@@ -24,7 +25,10 @@ class Report(Generic[T]):
     time_zone: str = strawberry.field(description="The time zone of the report's days and months.")
 
 
-async def live_report(info: Info, query: tuple[str, Statement], period: Period) -> Report[Any]:
+async def live_report(info: Info, query: tuple[str, Statement] | Executable, period: Period) -> Report[Any]:
+    """A report read from the tables now, by its one statement (SQL text, or a SQLAlchemy statement)."""
     read_at = dt.datetime.now(dt.UTC)
-    rows: Sequence[Any] = await run(info, *query)
+    rows: Sequence[Any] = await (
+        run_select(info, query) if isinstance(query, Executable) else run(info, *query)
+    )
     return Report(rows=list(rows), data_as_of=read_at, materialized=False, time_zone=period.time_zone)

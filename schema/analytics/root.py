@@ -9,12 +9,21 @@ from schema.analytics.invoices import InvoiceReports
 from schema.analytics.marketing import MarketingReports
 from schema.analytics.offers import OfferReports
 from schema.analytics.payments import PaymentReports
+from schema.analytics.totals import TotalsReports
 from schema.analytics.tracking import TrackingReports
 from schema.analytics.transaction import TransactionReports
 
 Analytics = merge_types(
     "Analytics",
-    (TrackingReports, PaymentReports, MarketingReports, InvoiceReports, OfferReports, TransactionReports),
+    (
+        TrackingReports,
+        PaymentReports,
+        MarketingReports,
+        InvoiceReports,
+        OfferReports,
+        TransactionReports,
+        TotalsReports,
+    ),
 )
 
 

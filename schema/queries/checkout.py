@@ -63,6 +63,13 @@ class TransactionFilter:
     tracking_source: str | None = strawberry.field(
         default=None, description="The platform's tracking source."
     )
+    utm_source: str | None = strawberry.field(default=None, description="A UTM capture of the sale has it.")
+    utm_medium: str | None = strawberry.field(default=None, description="A UTM capture of the sale has it.")
+    utm_campaign: str | None = strawberry.field(default=None, description="A UTM capture of the sale has it.")
+    utm_content: str | None = strawberry.field(default=None, description="A UTM capture of the sale has it.")
+    affiliate: str | None = strawberry.field(
+        default=None, description="An affiliate commission of the sale went to this recipient."
+    )
 
 
 @strawberry.enum(description="What transactions are sorted by (ties broken by internal id).")
@@ -97,6 +104,18 @@ def transaction_filters(value: TransactionFilter | None) -> list[ColumnElement[b
         )
     if value.offer_code is not None:
         clauses.append(exists(select(o.id).where(o.transaction_id == t.id, o.code == value.offer_code)))
+    u, p = models.TransactionUtm, models.Commission
+    utm = [
+        *equal(u.utm_source, value.utm_source),
+        *equal(u.utm_medium, value.utm_medium),
+        *equal(u.utm_campaign, value.utm_campaign),
+        *equal(u.utm_content, value.utm_content),
+    ]
+    if utm:  # one capture must match every given value
+        clauses.append(exists(select(u.id).where(u.transaction_id == t.id, *utm)))
+    if value.affiliate is not None:
+        affiliate = (p.transaction_id == t.id, p.source == "AFFILIATE", p.recipient_name == value.affiliate)
+        clauses.append(exists(select(p.id).where(*affiliate)))
     return clauses
 
 

@@ -28,6 +28,8 @@ REPORTS = [
     ("transactionOffer", "offerStatus", {"transactionId": ("String", "TX987654")}),
     ("offerVersions", "offerVersion", {"code": ("String!", "BASICCOURSE")}),
     ("transaction360", "productName", {"transactionId": ("String", "TX123456")}),
+    ("transactionTotals", "count", {"groupBy": ("[GroupKey!]!", ["UTM_SOURCE", "AFFILIATE", "MONTH"])}),
+    ("sessionTotals", "count", {"groupBy": ("[GroupKey!]!", ["UTM_CONTENT", "DAY"])}),
 ]
 
 

@@ -1,0 +1,114 @@
+"""Counts and sums of transactions and sessions, grouped by UTM keys, affiliate, and local day/week/month.
+
+Built with SQLAlchemy Core so that they take the very conditions of `transactions(filter:)` and
+`sessions(filter:)`. A sale with several UTM captures counts once in each of their groups, never twice in one.
+"""
+
+import datetime as dt
+import enum
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, Date, DateTime, Select, and_, cast, func, literal, null, select
+
+import models
+from resolvers.analytics.period import Period
+from resolvers.errors import ArgumentError
+
+
+class GroupKey(enum.Enum):
+    UTM_SOURCE = "utm_source"
+    UTM_MEDIUM = "utm_medium"
+    UTM_CAMPAIGN = "utm_campaign"
+    UTM_CONTENT = "utm_content"
+    AFFILIATE = "affiliate"
+    DAY = "day"
+    WEEK = "week"
+    MONTH = "month"
+
+
+UTM_KEYS = (GroupKey.UTM_SOURCE, GroupKey.UTM_MEDIUM, GroupKey.UTM_CAMPAIGN, GroupKey.UTM_CONTENT)
+TIME_KEYS = (GroupKey.DAY, GroupKey.WEEK, GroupKey.MONTH)
+# Every key a row carries; those not grouped by are null.
+ROW_KEYS = ("utm_source", "utm_medium", "utm_campaign", "utm_content", "affiliate", "bucket")
+
+
+def checked_keys(keys: Sequence[GroupKey], allowed: Sequence[GroupKey]) -> list[GroupKey]:
+    unique = list(dict.fromkeys(keys))
+    if not unique:
+        raise ArgumentError("groupBy", "needs at least one key")
+    if refused := [k.name for k in unique if k not in allowed]:
+        raise ArgumentError("groupBy", f"cannot group by {', '.join(refused)} here")
+    if len([k for k in unique if k in TIME_KEYS]) > 1:
+        raise ArgumentError("groupBy", "takes one of DAY, WEEK, MONTH at most")
+    return unique
+
+
+def bucket(instant: Any, keys: Sequence[GroupKey], period: Period) -> ColumnElement[Any] | None:
+    unit = next((k.value for k in keys if k in TIME_KEYS), None)
+    if unit is None:
+        return None
+    local = func.timezone(literal(period.time_zone), instant)
+    return cast(func.date_trunc(unit, local), Date)
+
+
+def grouped(members: Select[Any], counted: str, summed: str | None) -> Select[Any]:
+    """Group the distinct (keys, member) rows of `members`: how many members, and their summed value."""
+    inner = members.distinct().subquery()
+    keys = [inner.c[name] if name in inner.c else literal(None).label(name) for name in ROW_KEYS]
+    present = [inner.c[name] for name in ROW_KEYS if name in inner.c]
+    value = func.sum(inner.c[summed]) if summed else null()
+    return (
+        select(*keys, func.count(inner.c[counted]).label("count"), value.label("value"))
+        .group_by(*present)
+        .order_by(*[c.asc().nulls_last() for c in present])
+    )
+
+
+def transaction_totals(
+    keys: Sequence[GroupKey], filters: list[ColumnElement[bool]], period: Period
+) -> Select[Any]:
+    t, u, c = models.Transaction, models.TransactionUtm, models.Commission
+    keys = checked_keys(keys, list(GroupKey))
+    columns: list[ColumnElement[Any]] = [getattr(u, k.value).label(k.value) for k in keys if k in UTM_KEYS]
+    time = bucket(t.order_date, keys, period)
+    if time is not None:
+        columns.append(time.label("bucket"))
+    if GroupKey.AFFILIATE in keys:
+        columns.append(c.recipient_name.label("affiliate"))
+    members = select(*columns, t.id.label("member"), t.offer_price).select_from(t)
+    if any(k in UTM_KEYS for k in keys):
+        members = members.outerjoin(u, u.transaction_id == t.id)
+    if GroupKey.AFFILIATE in keys:
+        members = members.outerjoin(c, and_(c.transaction_id == t.id, c.source == "AFFILIATE"))
+    members = members.where(*filters, *within(t.order_date, period))
+    return grouped(members, "member", "offer_price")
+
+
+def session_totals(
+    keys: Sequence[GroupKey], filters: list[ColumnElement[bool]], period: Period
+) -> Select[Any]:
+    s, u = models.Session, models.UtmTracking
+    keys = checked_keys(keys, [*UTM_KEYS, *TIME_KEYS])
+    columns: list[ColumnElement[Any]] = [getattr(u, k.value).label(k.value) for k in keys if k in UTM_KEYS]
+    time = bucket(s.started_at, keys, period)
+    if time is not None:
+        columns.append(time.label("bucket"))
+    members = select(*columns, s.session_id.label("member")).select_from(s)
+    if any(k in UTM_KEYS for k in keys):
+        members = members.outerjoin(u, u.session_id == s.session_id)
+    members = members.where(*filters, *within(s.started_at, period))
+    return grouped(members, "member", None)
+
+
+def within(column: Any, period: Period) -> list[ColumnElement[bool]]:
+    """The period's local days as conditions on an instant, computed by PostgreSQL."""
+    return [
+        *([] if period.start is None else [column >= local_midnight(period.start, period.time_zone)]),
+        *([] if period.end is None else [column < local_midnight(period.end, period.time_zone)]),
+    ]
+
+
+def local_midnight(day: dt.date, time_zone: str) -> ColumnElement[Any]:
+    # A timestamp without time zone: timezone(zone, it) reads it as wall-clock time in that zone.
+    return func.timezone(literal(time_zone), cast(literal(dt.datetime.combine(day, dt.time())), DateTime()))

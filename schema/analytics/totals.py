@@ -1,0 +1,63 @@
+"""Group-by totals: transactions and sessions counted (and valued) by UTM keys, affiliate, day/week/month."""
+
+import datetime as dt
+from decimal import Decimal
+
+import strawberry
+
+from resolvers.analytics.totals import GroupKey, session_totals, transaction_totals
+from resolvers.context import Info
+from schema.analytics.inputs import ReportPeriod, period_of
+from schema.analytics.report import Report, live_report
+from schema.queries.checkout import TransactionFilter, transaction_filters
+from schema.queries.tracking import SessionFilter, session_filters
+
+strawberry.enum(
+    GroupKey,
+    name="GroupKey",
+    description="What totals are grouped by: UTM values, the affiliate paid (transactions only), and one of "
+    "the local day, week (from Monday) or month.",
+)
+
+
+@strawberry.type(description="One group: its keys (null when not grouped by), how many, and their value.")
+class Total:
+    utm_source: str | None
+    utm_medium: str | None
+    utm_campaign: str | None
+    utm_content: str | None
+    affiliate: str | None = strawberry.field(description="Recipient of the sale's affiliate commission.")
+    bucket: dt.date | None = strawberry.field(description="First day of the day, week or month grouped by.")
+    count: int = strawberry.field(description="Transactions or sessions in the group.")
+    value: Decimal | None = strawberry.field(
+        description="Sum of the transactions' offer price; null for sessions."
+    )
+
+
+@strawberry.type
+class TotalsReports:
+    @strawberry.field(
+        description="Transactions matching `filter` and ordered in the period, counted and summed per group."
+    )
+    async def transaction_totals(
+        self,
+        info: Info,
+        group_by: list[GroupKey],
+        filter: TransactionFilter | None = None,
+        period: ReportPeriod | None = None,
+    ) -> Report[Total]:
+        span = period_of(period)
+        statement = transaction_totals(group_by, transaction_filters(filter), span)
+        return await live_report(info, statement, span)
+
+    @strawberry.field(description="Sessions matching `filter` and started in the period, counted per group.")
+    async def session_totals(
+        self,
+        info: Info,
+        group_by: list[GroupKey],
+        filter: SessionFilter | None = None,
+        period: ReportPeriod | None = None,
+    ) -> Report[Total]:
+        span = period_of(period)
+        statement = session_totals(group_by, session_filters(filter), span)
+        return await live_report(info, statement, span)
