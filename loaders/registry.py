@@ -10,6 +10,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 from loaders.keyset import Ordering, Window
 from loaders.paged import child_counts, paged_children
 from loaders.rows import one_by, rows_by
+from telemetry.metrics import LOADER_BATCH_SIZE
 
 Columns = tuple[InstrumentedAttribute[Any], ...]
 M = TypeVar("M")
@@ -22,6 +23,25 @@ class Loader(Protocol[V_co]):
     def load(self, key: Hashable) -> Awaitable[V_co]: ...
 
 
+def observed(loader: Loader[object], kind: str, columns: Columns) -> Loader[object]:
+    """Records each batch's size (rastro_dataloader_batch_size) by kind and table."""
+    dataloader = cast(Any, loader)  # an aiodataloader DataLoader: its batch function is an attribute
+    batch = dataloader.batch_load_fn
+    histogram = LOADER_BATCH_SIZE.labels(kind, columns[0].class_.__tablename__)
+
+    async def load(keys: list[Any]) -> Any:
+        histogram.observe(len(keys))
+        return await batch(keys)
+
+    dataloader.batch_load_fn = load
+    return loader
+
+
+def _label(key: Hashable) -> tuple[str, Columns]:
+    kind, columns = cast(tuple[str, Columns], key)[:2]
+    return kind, columns
+
+
 class LoaderRegistry:
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self.sessions = sessions
@@ -30,7 +50,7 @@ class LoaderRegistry:
     def _get(self, key: Hashable, factory: Callable[[], Loader[object]]) -> Loader[object]:
         loader = self._loaders.get(key)
         if loader is None:
-            loader = self._loaders[key] = factory()
+            loader = self._loaders[key] = observed(factory(), *_label(key))
         return loader
 
     def one(self, model: type[M], *columns: InstrumentedAttribute[Any]) -> Loader[M | None]:

@@ -14,9 +14,13 @@ from schema.schema import ExtensionFactory, build_schema, cache_extensions, limi
 from schema.validation import NameArgumentsInValueErrors
 from server.auth import ApiKeyMiddleware, PrincipalCache
 from server.database import create_engine, create_json_pool, create_read_sessionmaker, create_sessionmaker
+from server.db_metrics import observe_engine
 from server.graphql_view import GraphQLEndpoint, graphql_view, mask_errors
 from server.health import healthz, readyz
 from server.http_body import BodyLimitMiddleware
+from server.metrics_endpoint import forget_process, metrics_view
+from server.operation_stats import OperationStats
+from server.request_log import RequestMiddleware
 from server.settings import Settings
 
 
@@ -34,6 +38,7 @@ def create_app(
             NameArgumentsInValueErrors,
             *cache_extensions(),
             *compiled,
+            OperationStats,
         ]
     )
     if reads is not None:
@@ -48,6 +53,9 @@ def create_app(
         if reads is not None:
             reads.pool = json_pool
         app.state.engine = create_engine(database_url, settings)
+        observe_engine(app.state.engine)
+        # Scrapes read the outbox on a connection of their own: a saturated pool is when they matter most.
+        app.state.scrape_engine = create_engine(database_url, settings, pooled=False)
         app.state.sessions = create_sessionmaker(app.state.engine)
         app.state.reads = create_read_sessionmaker(app.state.engine)
         app.state.principal_cache = PrincipalCache(settings.key_cache_seconds)
@@ -58,14 +66,18 @@ def create_app(
         finally:
             await json_pool.close()
             await app.state.engine.dispose()
+            await app.state.scrape_engine.dispose()
+            forget_process()
 
     return Starlette(
         routes=[
             Route("/graphql", endpoint, methods=["GET", "POST"]),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            Route("/metrics", metrics_view),
         ],
         middleware=[
+            Middleware(RequestMiddleware),
             Middleware(BodyLimitMiddleware, limit=settings.max_body_bytes),
             Middleware(ApiKeyMiddleware),
         ],

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-import uvicorn
 from rich.console import Console
 from rich.progress import Progress
 
@@ -22,6 +21,7 @@ from server.database import create_engine, create_sessionmaker, describe_host, l
 from server.dbcheck import DatabaseUnreachable, check_reachable, is_empty
 from server.embedded import embedded_postgres
 from server.migrate import upgrade
+from server.serving import run_server
 from server.settings import Settings
 
 app = typer.Typer(
@@ -112,20 +112,6 @@ def seed(
         counts = run_seed(url, scale)
     seconds = (dt.datetime.now() - started).total_seconds()
     out.print(f"Seeded {sum(counts.values()):,} rows in {len(counts)} tables in {seconds:.1f} s.")
-
-
-def run_server(settings: Settings, url: str, host: str, port: int, workers: int) -> None:
-    os.environ["DATABASE_URL"] = url  # the worker processes build their app from the environment
-    uvicorn.run(
-        "server.asgi:create",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_level=settings.log_level,
-        proxy_headers=False,
-        server_header=False,
-    )
 
 
 HostOpt = Annotated[str | None, typer.Option(help="Interface to listen on [default: RASTRO_HOST].")]

@@ -6,7 +6,9 @@ from typing import Any
 import asyncpg
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.pool import NullPool
 
+from server.db_metrics import ObservedPool, json_pool_hooks
 from server.settings import Settings
 
 
@@ -29,11 +31,14 @@ def describe_host(url: str) -> str:
     return f"{host}:{parsed.port or 5432}" if parsed.host else host
 
 
-def create_engine(url: str, settings: Settings) -> AsyncEngine:
+def create_engine(url: str, settings: Settings, pooled: bool = True) -> AsyncEngine:
+    pool: dict[str, Any] = {"poolclass": NullPool}
+    if pooled:
+        pool = {"poolclass": ObservedPool, "pool_size": settings.pool_size}
+        pool["max_overflow"] = settings.pool_max_overflow
     return create_async_engine(
         sqlalchemy_url(url),
-        pool_size=settings.pool_size,
-        max_overflow=settings.pool_max_overflow,
+        **pool,
         pool_recycle=1800,
         hide_parameters=True,  # errors and logs never carry bound values (personal data)
         connect_args={"server_settings": server_settings(settings)},
@@ -49,16 +54,14 @@ def server_settings(settings: Settings) -> dict[str, str]:
     }
 
 
-async def _no_reset(_connection: Any) -> None:
-    """Compiled statements leave no session state: skip asyncpg's reset round trip on release."""
-
-
 async def create_json_pool(
     url: str, settings: Settings, observers: Sequence[Callable[[str], None]] = ()
 ) -> Any:
     """asyncpg connections for the compiled read path: one statement per request, no ORM in between."""
+    acquired, released, counted = json_pool_hooks()
 
     async def watch(connection: Any) -> None:
+        await counted(connection)
         for observe in observers:
             connection.add_query_logger(lambda logged, observe=observe: observe(logged.query))
 
@@ -67,8 +70,9 @@ async def create_json_pool(
         min_size=0,
         max_size=settings.pool_size,
         server_settings=server_settings(settings),
-        reset=_no_reset,
-        init=watch if observers else None,
+        setup=acquired,
+        reset=released,
+        init=watch,
     )
 
 

@@ -17,6 +17,7 @@ from resolvers.compiled.reads import CompiledReads, response_body
 from resolvers.context import PERSONAL_DATA_ROLES, Context, Limits, Principal
 from schema.graphiql import graphiql_html
 from server.http_body import read_body, replay
+from telemetry.request import note_operation
 
 log = logging.getLogger("rastro.graphql")
 
@@ -106,4 +107,7 @@ class GraphQLEndpoint:
         principal: Principal | None = scope.get("state", {}).get("principal")
         sees = principal is not None and principal.role in PERSONAL_DATA_ROLES
         data = await self.compiled.data(plan, payload.get("variables"), limits(state.settings), sees)
-        return None if data is None else response_body(data)
+        if data is None:
+            return None
+        note_operation(plan.operation.name.value if plan.operation.name else None, "query")
+        return response_body(data)

@@ -40,6 +40,9 @@ class Settings(BaseSettings):
     key_cache_seconds: float = Field(default=5.0, ge=0)
     # Seals delivery and checkout credentials at rest (Fernet); unset means none can be stored.
     secret_key: SecretStr | None = None
+    # /metrics needs this bearer token, or is open when metrics_open (a port only the scraper reaches).
+    metrics_token: SecretStr | None = None
+    metrics_open: bool = False
 
 
 @lru_cache
