@@ -37,8 +37,8 @@ def create_app(
             mask_errors,
             NameArgumentsInValueErrors,
             *cache_extensions(),
-            *compiled,
             OperationStats,
+            *compiled,
         ]
     )
     if reads is not None:
