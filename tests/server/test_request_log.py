@@ -3,6 +3,7 @@
 import json
 import logging
 import re
+import time
 
 import pytest
 from pythonjsonlogger.json import JsonFormatter
@@ -58,6 +59,10 @@ def test_one_json_line_per_request_without_personal_data(
         response = client.post(
             "/graphql", json={"query": UPDATE, "variables": variables}, headers={"X-Request-Id": "crm-sync-1"}
         )
+        # The line is written once the response is sent: the client may see the response first.
+        deadline = time.monotonic() + 10
+        while not any(r.getMessage() == "request" for r in caplog.records) and time.monotonic() < deadline:
+            time.sleep(0.02)
     assert response.status_code == 200 and response.json()["data"]["updateLead"]["errors"] == []
     lines = json_lines(caplog)
     (line,) = [entry for entry in lines if entry["message"] == "request"]
