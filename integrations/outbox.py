@@ -9,12 +9,13 @@ import uuid
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from integrations.preimages import hashed_email, hashed_phone
 from models import Lead, OfflineConversion
 from models.enums import OutboxKind, Platform
 
 # What each platform matches a conversion on; it can use the conversion when the lead has any of them.
 MATCH_KEYS: dict[Platform, tuple[str, ...]] = {
-    Platform.GOOGLE_ADS: ("gclid", "gbraid", "wbraid", "hashed_email"),
+    Platform.GOOGLE_ADS: ("gclid", "gbraid", "wbraid", "hashed_email", "hashed_phone"),
     Platform.META: ("fbclid", "hashed_email", "hashed_phone"),
     Platform.LINKEDIN: ("li_fat_id", "hashed_email"),
     Platform.TIKTOK: ("ttclid", "hashed_email", "hashed_phone"),
@@ -46,19 +47,25 @@ def dedup_key(conversion_id: uuid.UUID, platform: Platform, kind: OutboxKind = O
 
 
 def identifiers(clicks: ClickIds, lead: Lead) -> dict[Platform, dict[str, str]]:
-    """Per platform, the identifiers it can match on (empty when none)."""
-    known = {
+    """Per platform, the identifiers it can match on (empty when none), hashed from its own pre-images."""
+    clicked = {
         "gclid": clicks.gclid,
         "gbraid": clicks.gbraid,
         "wbraid": clicks.wbraid,
         "fbclid": clicks.fbclid,
         "ttclid": clicks.ttclid,
         "li_fat_id": clicks.li_fat_id,
-        "hashed_email": lead.hashed_email,
-        "hashed_phone": lead.hashed_phone,
     }
+
+    def known(platform: Platform) -> dict[str, str | None]:
+        return {
+            **clicked,
+            "hashed_email": hashed_email(platform, lead.email, lead.hashed_email),
+            "hashed_phone": hashed_phone(platform, lead.phone, lead.hashed_phone),
+        }
+
     return {
-        platform: {key: value for key in keys if (value := known[key])}
+        platform: {key: value for key in keys if (value := known(platform)[key])}
         for platform, keys in MATCH_KEYS.items()
     }
 

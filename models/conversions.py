@@ -3,20 +3,29 @@
 import datetime as dt
 import uuid
 
-from sqlalchemy import CHAR, CheckConstraint, ForeignKey, Index, SmallInteger, UniqueConstraint, text
+from sqlalchemy import (
+    CHAR,
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    SmallInteger,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, Timestamps, jsonb, money2, str20, str100, str512, uuid_pk
-from models.enums import Platform, sql_in
+from models.enums import AttemptStatus, Platform, SyncStatus, sql_in
 
 _KNOWN_PLATFORM = " || ".join(f'@.key == "{platform}"' for platform in Platform)
-# Each key is a known platform and each value one of four states, e.g. {"google_ads": "pending"}.
+_KNOWN_STATUS = " || ".join(f'@.value == "{status}"' for status in SyncStatus)
+# Each key is a known platform and each value a SyncStatus, e.g. {"google_ads": "pending"}.
 SYNC_STATUS_CHECK = f"""jsonb_typeof(sync_status) = 'object'
     AND NOT jsonb_path_exists(sync_status, '$.keyvalue() ? (
           !({_KNOWN_PLATFORM})
        || @.value.type() != "string"
-       || !(@.value == "pending" || @.value == "success" || @.value == "failed"
-            || @.value == "not_applicable"))')"""
+       || !({_KNOWN_STATUS}))')"""
 
 
 class OfflineConversion(Timestamps, Base):
@@ -59,9 +68,12 @@ class PlatformSyncLog(Timestamps, Base):
     __tablename__ = "platform_sync_log"
     __table_args__ = (
         CheckConstraint(sql_in("platform", Platform), name="platform"),
-        CheckConstraint("sync_status IN ('pending', 'success', 'failed')", name="sync_status"),
+        CheckConstraint(sql_in("sync_status", AttemptStatus), name="sync_status"),
         CheckConstraint("http_status_code BETWEEN 100 AND 599", name="http_status_code"),
+        CheckConstraint("duration_ms >= 0", name="duration_ms"),
         Index("idx_platform_sync_log_conversion", "conversion_id", "platform", "created_at"),
+        Index("idx_platform_sync_log_outbox", "outbox_id", "created_at"),
+        Index("idx_platform_sync_log_created", "created_at", "sync_id"),
     )
 
     sync_id: Mapped[uuid_pk]
@@ -73,3 +85,8 @@ class PlatformSyncLog(Timestamps, Base):
     request_payload: Mapped[jsonb | None]
     response_data: Mapped[jsonb | None]
     http_status_code: Mapped[int | None] = mapped_column(SmallInteger)
+    # The outbox row this attempt delivered (a conversion or its retraction), and how long it took.
+    outbox_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("conversion_outbox.id", ondelete="SET NULL")
+    )
+    duration_ms: Mapped[int | None]

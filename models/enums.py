@@ -29,6 +29,36 @@ class OutboxKind(enum.StrEnum):
     RETRACTION = "retraction"  # the sale was refunded or charged back
 
 
+class DeliveryStatus(enum.StrEnum):
+    """Where one outbox row (a conversion or retraction for one platform) stands."""
+
+    PENDING = "pending"  # due at next_attempt_at
+    DELIVERING = "delivering"  # claimed by a worker until lease_expires_at
+    DELIVERED = "delivered"
+    FAILED = "failed"  # retried at next_attempt_at; 'infinity' when the failure is final
+    EXPIRED = "expired"  # outside the platform's window: never sent
+    NOT_CONFIGURED = "not_configured"  # no usable credentials: sent once they arrive
+
+
+class SyncStatus(enum.StrEnum):
+    """offline_conversions.sync_status per platform: the conversion's delivery as a marketer sees it."""
+
+    PENDING = "pending"
+    SUCCESS = "success"
+    FAILED = "failed"
+    NOT_APPLICABLE = "not_applicable"  # the lead has nothing this platform matches on
+    EXPIRED = "expired"
+    NOT_CONFIGURED = "not_configured"
+
+
+class AttemptStatus(enum.StrEnum):
+    """One attempt to reach an outside system: integrations_log.status, platform_sync_log.sync_status."""
+
+    PENDING = "pending"
+    SUCCESS = "success"
+    FAILED = "failed"
+
+
 def sql_in(column: str, values: type[enum.StrEnum]) -> str:
     """A CHECK condition admitting exactly the enumeration's values."""
     return f"{column} IN ({', '.join(repr(member.value) for member in values)})"

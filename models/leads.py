@@ -7,6 +7,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, SmallInteger, String,
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, Timestamps, jsonb, money2, str20, str50, str100, str255, str320, uuid_pk
+from models.enums import AttemptStatus, sql_in
 
 
 class Lead(Timestamps, Base):
@@ -75,12 +76,18 @@ class IntegrationLog(Timestamps, Base):
         CheckConstraint(
             "integration_type IN ('crm', 'webhook', 'email', 'analytics')", name="integration_type"
         ),
-        CheckConstraint("status IN ('pending', 'success', 'failed')", name="status"),
+        CheckConstraint(sql_in("status", AttemptStatus), name="status"),
         CheckConstraint("retry_count >= 0", name="retry_count"),
         Index("idx_integrations_log_lead_id", "lead_id", "created_at"),
         Index(
             "idx_integrations_log_open", "status", "created_at", postgresql_where=text("status <> 'success'")
         ),
+        Index(
+            "idx_integrations_log_due",
+            "next_attempt_at",
+            postgresql_where=text("integration_type = 'webhook' AND status <> 'success'"),
+        ),
+        Index("idx_integrations_log_created", "created_at", "log_id"),
     )
 
     log_id: Mapped[uuid_pk]
@@ -93,3 +100,7 @@ class IntegrationLog(Timestamps, Base):
     error_message: Mapped[str | None] = mapped_column(Text)
     retry_count: Mapped[int] = mapped_column(server_default=text("0"))
     processed_at: Mapped[dt.datetime | None]
+    # Delivery scheduling (webhooks): a pending row without one is due now; 'infinity' parks it.
+    next_attempt_at: Mapped[dt.datetime | None]
+    claim_token: Mapped[uuid.UUID | None]
+    lease_expires_at: Mapped[dt.datetime | None]

@@ -7,7 +7,7 @@ from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, T
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, Timestamps, jsonb, str20
-from models.enums import OutboxKind, Platform, sql_in
+from models.enums import DeliveryStatus, OutboxKind, Platform, sql_in
 
 
 class ConversionOutbox(Timestamps, Base):
@@ -16,15 +16,22 @@ class ConversionOutbox(Timestamps, Base):
         CheckConstraint(sql_in("platform", Platform), name="platform"),
         CheckConstraint(sql_in("kind", OutboxKind), name="kind"),
         CheckConstraint("jsonb_typeof(payload) = 'object'", name="payload"),
-        CheckConstraint("status IN ('pending', 'delivering', 'delivered', 'failed')", name="status"),
+        CheckConstraint(sql_in("status", DeliveryStatus), name="status"),
         CheckConstraint("attempts >= 0", name="attempts"),
         Index("idx_conversion_outbox_conversion_id", "conversion_id"),
         Index(
             "idx_conversion_outbox_due",
-            "status",
+            "platform",
             "next_attempt_at",
             postgresql_where=text("status IN ('pending', 'failed')"),
         ),
+        Index(
+            "idx_conversion_outbox_leased",
+            "platform",
+            "lease_expires_at",
+            postgresql_where=text("status = 'delivering'"),
+        ),
+        Index("idx_conversion_outbox_status", "status", "id"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
@@ -41,3 +48,6 @@ class ConversionOutbox(Timestamps, Base):
     next_attempt_at: Mapped[dt.datetime] = mapped_column(server_default=text("now()"))
     last_error: Mapped[str | None] = mapped_column(Text)
     delivered_at: Mapped[dt.datetime | None]
+    # Set by the worker that claimed the row: its writes must carry the token (a later claim fences it out).
+    claim_token: Mapped[uuid.UUID | None]
+    lease_expires_at: Mapped[dt.datetime | None]

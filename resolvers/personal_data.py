@@ -1,9 +1,10 @@
 """Personal data as the ad platforms match it: normalized e-mail and phone, and their SHA-256 hex."""
 
-import hashlib
 import re
 
 import phonenumbers
+
+from integrations.preimages import sha256_hex as sha256_hex  # the mutations hash through this module
 
 # Free-mail providers: an address there says nothing about the lead's company.
 FREE_MAIL_DOMAINS = frozenset(
@@ -22,10 +23,6 @@ MAX_EMAIL_LENGTH = 320
 
 class InvalidPersonalData(ValueError):
     """The value cannot be normalized; the message says why, without repeating the value."""
-
-
-def sha256_hex(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def email_lookup_hash(raw: str) -> str:

@@ -236,6 +236,25 @@ def keys_revoke(
     out.print(f"Revoked {name}.", markup=False)
 
 
+@app.command()
+def worker(
+    once: Annotated[bool, typer.Option("--once", help="Deliver what is due, then exit.")] = False,
+    data_dir: DataDir = None,
+) -> None:
+    """Deliver conversions to the ad platforms and new leads to CRM webhooks (SIGTERM stops it cleanly)."""
+    from server.worker import configure_logging, run_worker
+
+    settings = Settings()
+    with database(settings, data_dir, migrate=not settings.database_url) as url:
+        settings = Settings()  # the embedded database's secret key is in the environment now
+        if settings.secret_key is None:
+            raise fail("RASTRO_SECRET_KEY is not set: the worker cannot open the delivery credentials")
+        configure_logging(settings.log_level)
+        counts = asyncio.run(run_worker(settings, url, once))
+    summary = ", ".join(f"{key} {value}" for key, value in sorted(counts.items())) or "nothing was due"
+    out.print(f"Delivery worker stopped: {summary}.", markup=False, highlight=False)
+
+
 @app.command("secret-key")
 def secret_key() -> None:
     """Print a new key for RASTRO_SECRET_KEY (seals delivery and checkout credentials)."""

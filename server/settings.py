@@ -44,6 +44,23 @@ class Settings(BaseSettings):
     metrics_token: SecretStr | None = None
     metrics_open: bool = False
 
+    # The delivery worker (`rastro worker`).
+    delivery_concurrency: int = Field(default=4, ge=1, le=64)  # requests in flight per destination
+    delivery_timeout_seconds: float = Field(default=15.0, gt=0)
+    delivery_lease_seconds: float = Field(default=120.0, ge=5)
+    delivery_backoff_seconds: float = Field(default=30.0, ge=0)
+    delivery_backoff_cap_seconds: float = Field(default=3600.0, ge=0)
+    delivery_max_attempts: int = Field(default=10, ge=1)
+    delivery_poll_seconds: float = Field(default=1.0, gt=0)
+    delivery_shutdown_grace_seconds: float = Field(default=20.0, ge=0)
+    # Where the platforms are; tests point these at local fakes.
+    google_data_manager_url: str = "https://datamanager.googleapis.com"
+    google_ads_url: str = "https://googleads.googleapis.com"
+    google_oauth_url: str = "https://oauth2.googleapis.com/token"
+    meta_url: str = "https://graph.facebook.com"
+    linkedin_url: str = "https://api.linkedin.com"
+    tiktok_url: str = "https://business-api.tiktok.com"
+
 
 @lru_cache
 def get_settings() -> Settings:
