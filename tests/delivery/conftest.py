@@ -1,6 +1,7 @@
 """Delivery tests: fake platforms on loopback, and the worker run in this process against a test database."""
 
 import asyncio
+import time
 from collections import Counter
 from collections.abc import Iterator
 
@@ -32,3 +33,17 @@ def drain(url: str, config: DeliveryConfig) -> Counter[str]:
             await engine.dispose()
 
     return asyncio.run(run())
+
+
+def drain_until_settled(url: str, config: DeliveryConfig, rounds: int = 40) -> Counter[str]:
+    """Drain again while rows wait for a (short) retry backoff; the test's config keeps backoffs tiny."""
+    from tests.sql import fetch_one
+
+    total: Counter[str] = Counter()
+    waiting = "SELECT count(*) AS n FROM conversion_outbox WHERE status IN ('pending', 'failed', 'delivering') AND next_attempt_at < 'infinity'"
+    for _ in range(rounds):
+        total.update(drain(url, config))
+        if fetch_one(url, waiting)["n"] == 0:
+            return total
+        time.sleep(config.backoff_cap)
+    raise AssertionError("rows still waiting after every round")
