@@ -16,6 +16,7 @@ from rich.progress import Progress
 from integrations.secret_box import SecretBox
 from models import ApiKey
 from resolvers.context import Role
+from server import accounts_cli
 from server import keys as key_admin
 from server.database import create_engine, create_sessionmaker, describe_host, libpq_url
 from server.dbcheck import DatabaseUnreachable, check_reachable, is_empty
@@ -242,7 +243,7 @@ def worker(
     data_dir: DataDir = None,
 ) -> None:
     """Deliver conversions to the ad platforms and new leads to CRM webhooks (SIGTERM stops it cleanly)."""
-    from server.worker import configure_logging, run_worker
+    from server.worker import NotMigrated, configure_logging, run_worker
 
     settings = Settings()
     with database(settings, data_dir, migrate=not settings.database_url) as url:
@@ -250,7 +251,10 @@ def worker(
         if settings.secret_key is None:
             raise fail("RASTRO_SECRET_KEY is not set: the worker cannot open the delivery credentials")
         configure_logging(settings.log_level)
-        counts = asyncio.run(run_worker(settings, url, once))
+        try:
+            counts = asyncio.run(run_worker(settings, url, once))
+        except NotMigrated as error:
+            raise fail(str(error)) from None
     summary = ", ".join(f"{key} {value}" for key, value in sorted(counts.items())) or "nothing was due"
     out.print(f"Delivery worker stopped: {summary}.", markup=False, highlight=False)
 
@@ -277,6 +281,9 @@ def export_schema(
     target = output or SDL_PATH
     target.write_text(text, encoding="utf-8")
     out.print(f"Wrote {target}", markup=False)
+
+
+accounts_cli.register(app, database, fail, DataDir)
 
 
 def main() -> None:

@@ -12,6 +12,7 @@ from integrations.delivery.worker import Worker
 from integrations.secret_box import SecretBox
 from models.enums import Destination
 from server.database import sqlalchemy_url
+from server.migrate import current_revision, head_revision
 from server.settings import Settings
 
 
@@ -55,9 +56,19 @@ def worker_engine(url: str, settings: Settings) -> AsyncEngine:
     )
 
 
+class NotMigrated(Exception):
+    """The database is not at the migration head the worker's queries need."""
+
+
 async def run_worker(settings: Settings, url: str, once: bool) -> Counter[str]:
     assert settings.secret_key is not None
     engine = worker_engine(url, settings)
+    revision = await current_revision(engine)
+    if revision != head_revision():
+        await engine.dispose()
+        raise NotMigrated(
+            f"the database is at revision {revision}, not {head_revision()}: run `rastro migrate`"
+        )
     worker = Worker(engine, delivery_config(settings), SecretBox(settings.secret_key.get_secret_value()))
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):

@@ -42,9 +42,9 @@ def test_a_conversion_reaches_all_four_platforms_with_each_ones_payload(db_url: 
 
     assert counts == {f"{p}:delivered": 1 for p in PLATFORMS}
     rows = by_platform(db_url, conversion_id)
-    assert {p: (r["status"], r["attempts"], r["last_error"]) for p, r in rows.items()} == {
-        p: ("delivered", 1, None) for p in PLATFORMS
-    }
+    assert {p: (r["status"], r["attempts"], r["last_error"]) for p, r in rows.items()} == dict.fromkeys(
+        PLATFORMS, ("delivered", 1, None)
+    )
     assert all(r["delivered_at"] is not None for r in rows.values())
     assert sync_of(db_url, conversion_id) == dict.fromkeys(PLATFORMS, "success")
 

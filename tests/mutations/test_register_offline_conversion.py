@@ -1,6 +1,7 @@
 """registerOfflineConversion: conversion, won stage and outbox rows in one transaction, once."""
 
 import datetime as dt
+import hashlib
 import json
 import logging
 from decimal import Decimal
@@ -18,6 +19,20 @@ PLATFORMS = ("google_ads", "linkedin", "meta", "tiktok")
 CONVERSION = "SELECT * FROM offline_conversions WHERE conversion_id = $1"
 OUTBOX = "SELECT * FROM conversion_outbox WHERE conversion_id = $1 ORDER BY platform"
 LATEST_STAGE = "SELECT * FROM lead_stages WHERE lead_id = $1 ORDER BY created_at DESC, stage_id DESC LIMIT 1"
+
+
+def sha256(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def google_form(email: str) -> str:
+    """Google's pre-image: trimmed, lowercased, and without the dots of a Gmail local part."""
+    local, domain = email.strip().lower().split("@")
+    return (
+        f"{local.replace('.', '')}@{domain}"
+        if domain in ("gmail.com", "googlemail.com")
+        else f"{local}@{domain}"
+    )
 
 
 def sale(lead_id: Any, **fields: Any) -> dict[str, Any]:
@@ -41,7 +56,9 @@ def test_a_sale_gets_the_click_ids_a_won_stage_and_one_outbox_row_per_platform(
         seeded_db_url, lead["utm_tracking_id"], gclid="G-1", gbraid="GB-1", fbclid="FB-1", li_fat_id="LI-1"
     )
     person = fetch_one(
-        seeded_db_url, "SELECT hashed_email, hashed_phone FROM leads WHERE lead_id = $1", lead["lead_id"]
+        seeded_db_url,
+        "SELECT email, hashed_email, phone, hashed_phone FROM leads WHERE lead_id = $1",
+        lead["lead_id"],
     )
     request = sale(lead["lead_id"], changedBy="hubspot-bridge")
     with seeded_server.client(make_seeded_key("connector")) as client:
@@ -85,11 +102,20 @@ def test_a_sale_gets_the_click_ids_a_won_stage_and_one_outbox_row_per_platform(
             None,
         )
     payloads = {row["platform"]: json.loads(row["payload"]) for row in outbox}
+    # Each platform's pre-image of the one stored E.164 phone: Meta without '+', Google and TikTok with it.
     email, phone = person["hashed_email"], person["hashed_phone"]
-    assert payloads["google_ads"]["identifiers"] == {"gclid": "G-1", "gbraid": "GB-1", "hashed_email": email}
+    assert person["phone"].startswith("+") and phone == sha256(person["phone"][1:])
+    google_email = sha256(google_form(person["email"]))
+    with_plus = sha256(person["phone"])
+    assert payloads["google_ads"]["identifiers"] == {
+        "gclid": "G-1",
+        "gbraid": "GB-1",
+        "hashed_email": google_email,
+        "hashed_phone": with_plus,
+    }
     assert payloads["meta"]["identifiers"] == {"fbclid": "FB-1", "hashed_email": email, "hashed_phone": phone}
     assert payloads["linkedin"]["identifiers"] == {"li_fat_id": "LI-1", "hashed_email": email}
-    assert payloads["tiktok"]["identifiers"] == {"hashed_email": email, "hashed_phone": phone}
+    assert payloads["tiktok"]["identifiers"] == {"hashed_email": email, "hashed_phone": with_plus}
     meta = payloads["meta"]
     assert (meta["conversion_name"], meta["value"], meta["currency"]) == ("purchase", "1500.00", "BRL")
     assert dt.datetime.fromisoformat(meta["conversion_time"]) == dt.datetime.fromisoformat(
