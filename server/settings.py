@@ -46,8 +46,9 @@ class Settings(BaseSettings):
 
     # The delivery worker (`rastro worker`).
     delivery_concurrency: int = Field(default=4, ge=1, le=64)  # requests in flight per destination
+    delivery_batch_size: int = Field(default=500, ge=1, le=5000)  # rows a lane claims at once
     delivery_timeout_seconds: float = Field(default=15.0, gt=0)
-    delivery_lease_seconds: float = Field(default=120.0, ge=5)
+    delivery_lease_seconds: float = Field(default=120.0, ge=1)
     delivery_backoff_seconds: float = Field(default=30.0, ge=0)
     delivery_backoff_cap_seconds: float = Field(default=3600.0, ge=0)
     delivery_max_attempts: int = Field(default=10, ge=1)

@@ -27,6 +27,7 @@ def delivery_config(settings: Settings) -> DeliveryConfig:
             tiktok=settings.tiktok_url,
         ),
         concurrency=settings.delivery_concurrency,
+        batch_size=settings.delivery_batch_size,
         request_timeout=settings.delivery_timeout_seconds,
         lease_seconds=settings.delivery_lease_seconds,
         backoff_base=settings.delivery_backoff_seconds,

@@ -22,6 +22,8 @@ class DeliveryConfig:
     endpoints: Endpoints = field(default_factory=Endpoints)
     # Requests in flight per destination in one worker process (each lane sends one at a time).
     concurrency: int = 4
+    # Rows a lane claims at once; more than a platform's batch limit are sent as several requests.
+    batch_size: int = 500
     request_timeout: float = 15.0
     # A claimed row whose worker stops renewing this lease is claimed again by another worker.
     lease_seconds: float = 120.0

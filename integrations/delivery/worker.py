@@ -131,7 +131,7 @@ class Worker:
         platform = Platform(destination.value)
         async with self.engine.begin() as connection:
             claimed = await outbox_store.claim(
-                connection, platform, BATCH_CLAIM[platform], token, self.config.lease_seconds
+                connection, platform, self.config.batch_size, token, self.config.lease_seconds
             )
         if claimed:
             await self._holding(
@@ -299,11 +299,3 @@ class Worker:
         )
         self.counts["crm_webhook:failed"] += 1
 
-
-# Rows a lane claims at once: one full request for most platforms.
-BATCH_CLAIM = {
-    Platform.GOOGLE_ADS: 500,
-    Platform.META: 500,
-    Platform.LINKEDIN: 500,
-    Platform.TIKTOK: 500,
-}

@@ -1,5 +1,6 @@
 """What every fake platform shares: scripted faults, a record of what arrived, and dedup by event id."""
 
+import asyncio
 import re
 import threading
 import time
@@ -53,6 +54,8 @@ class FakePlatform:
     requests: list[Received] = field(default_factory=list)
     received: Counter[str] = field(default_factory=Counter)  # event id -> times processed
     lock: threading.Lock = field(default_factory=threading.Lock)
+    delay: float = 0.0  # every answer takes this long (a platform's latency)
+    in_flight: int = 0  # requests received and not yet answered
 
     def script(self, *faults: Fault) -> None:
         with self.lock:
@@ -70,6 +73,16 @@ class FakePlatform:
         with self.lock:
             self.requests.append(request)
             fault = self.faults.popleft() if self.faults else Fault()
+            self.in_flight += 1
+        try:
+            if self.delay:
+                await asyncio.sleep(self.delay)
+            return self._answer(request, fault)
+        finally:
+            with self.lock:
+                self.in_flight -= 1
+
+    def _answer(self, request: Received, fault: Fault) -> Answer:
         if fault.answer is not None:
             return fault.answer
         try:
