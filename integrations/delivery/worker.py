@@ -298,4 +298,3 @@ class Worker:
             lambda c: webhook_store.failed(c, token, webhook.log_id, response, error, delay), lease
         )
         self.counts["crm_webhook:failed"] += 1
-
