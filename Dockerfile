@@ -21,6 +21,7 @@ ENV PATH=/opt/rastro/bin:$PATH \
     RASTRO_PORT=8000
 USER rastro
 EXPOSE 8000
+# docker stop sends SIGTERM: drain, then in-flight requests finish (deploy/README.md); use docker stop -t 30.
 HEALTHCHECK --interval=15s --timeout=3s --start-period=10s --retries=3 \
     CMD python -c "import urllib.request,sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=2).status != 200)"
 # DATABASE_URL is required: the embedded PostgreSQL is for laptops, not containers.

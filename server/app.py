@@ -18,6 +18,7 @@ from server.db_metrics import observe_engine
 from server.graphql_view import GraphQLEndpoint, graphql_view, mask_errors
 from server.health import healthz, readyz
 from server.http_body import BodyLimitMiddleware
+from server.lifecycle import Drain
 from server.metrics_endpoint import forget_process, metrics_view
 from server.operation_stats import OperationStats
 from server.request_log import RequestMiddleware
@@ -48,6 +49,8 @@ def create_app(
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         app.state.settings = settings
+        app.state.drain = Drain(settings.drain_seconds)
+        app.state.drain.install()
         app.state.compiled = reads
         json_pool = await create_json_pool(database_url, settings, statement_observers)
         if reads is not None:

@@ -21,6 +21,7 @@ from server import keys as key_admin
 from server.database import create_engine, create_sessionmaker, describe_host, libpq_url
 from server.dbcheck import DatabaseUnreachable, check_reachable, is_empty
 from server.embedded import embedded_postgres
+from server.lifecycle import sigterm_unwinds
 from server.migrate import upgrade
 from server.serving import run_server
 from server.settings import Settings
@@ -48,6 +49,7 @@ def fail(message: str) -> typer.Exit:
 def database(settings: Settings, data_dir: Path | None, migrate: bool = False) -> Iterator[str]:
     """DATABASE_URL when set, else the embedded server (started here, stopped on exit); checked reachable."""
     with contextlib.ExitStack() as stack:
+        stack.enter_context(sigterm_unwinds())  # so the embedded server below is stopped on SIGTERM too
         url = settings.database_url
         if not url:
             embedded_dir = data_dir or settings.data_dir

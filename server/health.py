@@ -12,6 +12,8 @@ async def healthz(_request: Request) -> JSONResponse:
 
 
 async def readyz(request: Request) -> JSONResponse:
+    if request.app.state.drain.draining:
+        return JSONResponse({"status": "draining"}, status_code=503)
     engine = request.app.state.engine
     try:
         async with engine.connect() as connection:

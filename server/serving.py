@@ -44,6 +44,7 @@ def run_server(settings: Settings, url: str, host: str, port: int, workers: int)
             workers=workers,
             log_config=log_config(settings.log_level),
             access_log=False,
+            timeout_graceful_shutdown=settings.shutdown_timeout,
             proxy_headers=False,
             server_header=False,
         )

@@ -43,6 +43,10 @@ class Settings(BaseSettings):
     # /metrics needs this bearer token, or is open when metrics_open (a port only the scraper reaches).
     metrics_token: SecretStr | None = None
     metrics_open: bool = False
+    # On SIGTERM: /readyz fails this long while requests are still served, then in-flight ones get
+    # shutdown_timeout seconds to finish.
+    drain_seconds: float = Field(default=5.0, ge=0)
+    shutdown_timeout: int = Field(default=20, ge=1)
 
     # The delivery worker (`rastro worker`).
     delivery_concurrency: int = Field(default=4, ge=1, le=64)  # requests in flight per destination
