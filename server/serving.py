@@ -45,6 +45,8 @@ def run_server(settings: Settings, url: str, host: str, port: int, workers: int)
             log_config=log_config(settings.log_level),
             access_log=False,
             timeout_graceful_shutdown=settings.shutdown_timeout,
+            # A worker importing the app on a busy machine can take longer than uvicorn's 5 s default.
+            timeout_worker_healthcheck=30,
             proxy_headers=False,
             server_header=False,
         )
