@@ -1,8 +1,9 @@
 """API keys: a name, a role and the SHA-256 of the key (never the key itself)."""
 
 import datetime as dt
+import uuid
 
-from sqlalchemy import CHAR, CheckConstraint, String, func
+from sqlalchemy import CHAR, CheckConstraint, ForeignKey, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, str20, str100, uuid_pk
@@ -12,6 +13,7 @@ class ApiKey(Base):
     __tablename__ = "api_keys"
     __table_args__ = (
         CheckConstraint("role IN ('ingest', 'viewer', 'connector', 'analyst', 'admin')", name="role"),
+        CheckConstraint("domain_id IS NULL OR role = 'ingest'", name="domain"),
     )
 
     id: Mapped[uuid_pk]
@@ -22,3 +24,5 @@ class ApiKey(Base):
     created_at: Mapped[dt.datetime] = mapped_column(server_default=func.now())
     last_used_at: Mapped[dt.datetime | None]
     revoked_at: Mapped[dt.datetime | None]
+    # An ingest key's domain: the only one whose tracking data it may write.
+    domain_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("domains.domain_id", ondelete="CASCADE"))

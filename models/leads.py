@@ -24,6 +24,13 @@ class Lead(Timestamps, Base):
         Index("idx_leads_hashed_email", "hashed_email"),
         Index("idx_leads_hashed_phone", "hashed_phone"),
         Index("idx_leads_created_at", "created_at"),
+        Index(
+            "uq_leads_session_idempotency_key",
+            "session_id",
+            "idempotency_key",
+            unique=True,
+            postgresql_where=text("idempotency_key IS NOT NULL"),
+        ),
     )
 
     lead_id: Mapped[uuid_pk]
@@ -47,6 +54,8 @@ class Lead(Timestamps, Base):
     time_to_conversion: Mapped[int | None]  # seconds since first visit
     # "metadata" is reserved on declarative classes.
     metadata_: Mapped[jsonb] = mapped_column("metadata", server_default=text("'{}'::jsonb"))
+    # The sender's key for one form submit: a retry with it returns the same lead.
+    idempotency_key: Mapped[str255 | None]
 
 
 class LeadStage(Timestamps, Base):

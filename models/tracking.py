@@ -4,7 +4,7 @@ import datetime as dt
 import uuid
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Text, UniqueConstraint, func, text
-from sqlalchemy.dialects.postgresql import INET
+from sqlalchemy.dialects.postgresql import ARRAY, INET
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.sql.naming import conv
 
@@ -20,6 +20,9 @@ class Domain(Timestamps, Base):
     domain_url: Mapped[str2048]
     # "metadata" is reserved on declarative classes.
     metadata_: Mapped[jsonb] = mapped_column("metadata", server_default=text("'{}'::jsonb"))
+    is_active: Mapped[bool] = mapped_column(server_default=text("true"))
+    # Origins (scheme://host[:port]) whose pages may send beacons to /collect.
+    allowed_origins: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default=text("'{}'"))
 
 
 class LandingPage(Timestamps, Base):

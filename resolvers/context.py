@@ -1,13 +1,18 @@
 """The per-request GraphQL context: who is asking, the settings, and a lazy loader registry."""
 
 import enum
+import uuid
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry.types import Info as StrawberryInfo
 
 from integrations.secret_box import SecretBox
 from loaders.registry import LoaderRegistry
+
+if TYPE_CHECKING:
+    from resolvers.ingest.ingestion import Ingestion
 
 
 class Role(enum.StrEnum):
@@ -27,6 +32,8 @@ class Principal:
     key_id: str
     name: str
     role: Role
+    # An ingest key's domain: the only one it may write tracking data for (None: any).
+    domain_id: uuid.UUID | None = None
 
 
 @dataclass(frozen=True)
@@ -45,6 +52,7 @@ class Context:
     limits: Limits
     # Seals credentials written by admin mutations; None when RASTRO_SECRET_KEY is not set.
     secret_box: SecretBox | None = None
+    ingestion: "Ingestion | None" = None
     loaders: LoaderRegistry = field(init=False)
 
     def __post_init__(self) -> None:

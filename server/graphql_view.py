@@ -53,6 +53,7 @@ class RastroGraphQL(GraphQL[Context, None]):
             principal=request.scope.get("state", {}).get("principal"),
             limits=limits(settings),
             secret_box=app.state.secret_box,
+            ingestion=app.state.ingestion,
         )
 
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:

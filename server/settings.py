@@ -47,6 +47,14 @@ class Settings(BaseSettings):
     # shutdown_timeout seconds to finish.
     drain_seconds: float = Field(default=5.0, ge=0)
     shutdown_timeout: int = Field(default=20, ge=1)
+    # Tracking from user agents holding any of these (case-insensitive) is answered but not recorded.
+    bot_user_agents: list[str] = Field(
+        default_factory=lambda: [
+            "bot", "crawler", "spider", "slurp", "facebookexternalhit", "mediapartners-google",
+            "adsbot-google", "google-inspectiontool", "bingpreview", "lighthouse", "pingdom", "uptimerobot",
+            "ahrefs", "semrush", "petalbot", "yandex", "baiduspider", "duckduckbot",
+        ]
+    )  # fmt: skip
 
     # The delivery worker (`rastro worker`).
     delivery_concurrency: int = Field(default=4, ge=1, le=64)  # requests in flight per destination

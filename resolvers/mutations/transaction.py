@@ -5,7 +5,7 @@ import traceback
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from resolvers.context import Context
 
@@ -21,8 +21,16 @@ class MutationFailed(RuntimeError):
 
 @asynccontextmanager
 async def write_transaction(context: Context, mutation: str) -> AsyncIterator[AsyncSession]:
+    async with write_transaction_of(context.sessions, mutation) as session:
+        yield session
+
+
+@asynccontextmanager
+async def write_transaction_of(
+    sessions: async_sessionmaker[AsyncSession], mutation: str
+) -> AsyncIterator[AsyncSession]:
     try:
-        async with context.sessions() as session, session.begin():
+        async with sessions() as session, session.begin():
             yield session
     except Exception as error:
         # Our frames and the error's type only: database messages can quote the values written.

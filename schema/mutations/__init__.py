@@ -2,10 +2,21 @@
 
 from strawberry.tools import merge_types
 
+from schema.mutations.capture_lead import CaptureLeadMutation
 from schema.mutations.change_lead_stage import ChangeLeadStageMutation
 from schema.mutations.register_offline_conversion import RegisterOfflineConversionMutation
+from schema.mutations.track_events import TrackEventsMutation
+from schema.mutations.track_visit import TrackVisitMutation
 from schema.mutations.update_lead import UpdateLeadMutation
 
 Mutation = merge_types(
-    "Mutation", (ChangeLeadStageMutation, RegisterOfflineConversionMutation, UpdateLeadMutation)
+    "Mutation",
+    (
+        ChangeLeadStageMutation,
+        RegisterOfflineConversionMutation,
+        UpdateLeadMutation,
+        TrackVisitMutation,
+        TrackEventsMutation,
+        CaptureLeadMutation,
+    ),
 )

@@ -1,0 +1,51 @@
+"""The one entry of tracking writes, shared by the GraphQL mutations and POST /collect: one transaction each,
+crawlers answered without being counted."""
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from resolvers.context import Principal, Role
+from resolvers.ingest.events import EventsOutcome, record_events
+from resolvers.ingest.leads import LeadOutcome, capture_lead
+from resolvers.ingest.requests import EventRequest, LeadRequest, Sender, SessionRef, VisitRequest
+from resolvers.ingest.visitors import BotFilter, VisitorSalt
+from resolvers.ingest.visits import VisitOutcome, record_visit
+from resolvers.mutations.outcome import ErrorCode, Failure
+from resolvers.mutations.transaction import write_transaction_of
+
+INGEST_ROLES = frozenset({Role.INGEST, Role.ADMIN})
+
+
+def refuse_non_ingest(principal: Principal | None) -> list[Failure]:
+    if principal is not None and principal.role in INGEST_ROLES:
+        return []
+    held = "none" if principal is None else principal.role.value
+    message = f"Tracking writes need an ingest or admin API key; this key's role is {held}"
+    return [Failure(ErrorCode.FORBIDDEN, None, message)]
+
+
+@dataclass
+class Ingestion:
+    sessions: async_sessionmaker[AsyncSession]
+    bots: BotFilter
+    salt: VisitorSalt
+
+    async def visit(self, request: VisitRequest, sender: Sender) -> VisitOutcome:
+        if self.bots.is_bot(sender.user_agent):
+            return VisitOutcome(counted=False)
+        async with write_transaction_of(self.sessions, "trackVisit") as session:
+            # Every failure is found before the first write.
+            return await record_visit(session, request, sender, await self.salt.get(session))
+
+    async def events(self, ref: SessionRef, events: list[EventRequest], sender: Sender) -> EventsOutcome:
+        if self.bots.is_bot(sender.user_agent):
+            return EventsOutcome(counted=False)
+        async with write_transaction_of(self.sessions, "trackEvents") as session:
+            return await record_events(session, ref, events, sender)
+
+    async def lead(self, request: LeadRequest, sender: Sender) -> LeadOutcome:
+        if self.bots.is_bot(sender.user_agent):
+            return LeadOutcome(counted=False)
+        async with write_transaction_of(self.sessions, "captureLead") as session:
+            return await capture_lead(session, request, sender)
