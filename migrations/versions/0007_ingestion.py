@@ -21,8 +21,9 @@ ALTER TABLE domains
     ADD COLUMN is_active       boolean NOT NULL DEFAULT true,   -- an inactive domain's visits are refused
     ADD COLUMN allowed_origins text[]  NOT NULL DEFAULT '{}';   -- Origins /collect accepts beacons from
 
--- An ingest key sits in page source: it may write only its own domain's tracking data.
-ALTER TABLE api_keys ADD COLUMN domain_id uuid REFERENCES domains ON DELETE CASCADE;
+-- An ingest key sits in page source: it may write only its own domain's tracking data. No foreign key:
+-- TRUNCATE domains (rastro seed) would cascade to every key; a key whose domain is gone is refused.
+ALTER TABLE api_keys ADD COLUMN domain_id uuid;
 ALTER TABLE api_keys ADD CONSTRAINT api_keys_domain_check CHECK (domain_id IS NULL OR role = 'ingest');
 
 -- A retried form submit carries the same key and returns the same lead.
