@@ -11,18 +11,15 @@ from resolvers.ingest.leads import LeadOutcome, capture_lead
 from resolvers.ingest.requests import EventRequest, LeadRequest, Sender, SessionRef, VisitRequest
 from resolvers.ingest.visitors import BotFilter, VisitorSalt
 from resolvers.ingest.visits import VisitOutcome, record_visit
-from resolvers.mutations.outcome import ErrorCode, Failure
+from resolvers.mutations.outcome import Failure
+from resolvers.mutations.permissions import refuse_unless
 from resolvers.mutations.transaction import write_transaction_of
 
 INGEST_ROLES = frozenset({Role.INGEST, Role.ADMIN})
 
 
 def refuse_non_ingest(principal: Principal | None) -> list[Failure]:
-    if principal is not None and principal.role in INGEST_ROLES:
-        return []
-    held = "none" if principal is None else principal.role.value
-    message = f"Tracking writes need an ingest or admin API key; this key's role is {held}"
-    return [Failure(ErrorCode.FORBIDDEN, None, message)]
+    return refuse_unless(principal, INGEST_ROLES, "Tracking writes")
 
 
 @dataclass

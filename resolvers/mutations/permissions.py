@@ -6,12 +6,17 @@ from resolvers.mutations.outcome import ErrorCode, Failure
 WRITER_ROLES = frozenset({Role.CONNECTOR, Role.ADMIN})
 
 
-def refuse_non_writers(principal: Principal | None) -> list[Failure]:
-    if principal is not None and principal.role in WRITER_ROLES:
+def refuse_unless(principal: Principal | None, roles: frozenset[Role], what: str) -> list[Failure]:
+    """FORBIDDEN unless the key's role is one of `roles`; `what` says what needs them."""
+    if principal is not None and principal.role in roles:
         return []
     held = "none" if principal is None else principal.role.value
-    message = f"Mutations need a connector or admin API key; this key's role is {held}"
-    return [Failure(ErrorCode.FORBIDDEN, None, message)]
+    needed = " or ".join(sorted(role.value for role in roles))
+    return [Failure(ErrorCode.FORBIDDEN, None, f"{what} need a {needed} API key; this key's role is {held}")]
+
+
+def refuse_non_writers(principal: Principal | None) -> list[Failure]:
+    return refuse_unless(principal, WRITER_ROLES, "Mutations")
 
 
 def author(principal: Principal | None, changed_by: str | None) -> str:
