@@ -17,7 +17,7 @@ from schema.validation import NameArgumentsInValueErrors
 from server.auth import ApiKeyMiddleware, PrincipalCache
 from server.database import create_engine, create_json_pool, create_read_sessionmaker, create_sessionmaker
 from server.db_metrics import observe_engine
-from server.graphql_view import GraphQLEndpoint, graphql_view, mask_errors
+from server.graphql_view import ErrorCodes, GraphQLEndpoint, graphql_view
 from server.health import healthz, readyz
 from server.http_body import BodyLimitMiddleware
 from server.lifecycle import Drain
@@ -37,7 +37,7 @@ def create_app(
     schema = build_schema(
         [
             *limit_extensions(settings.max_query_depth, settings.max_aliases, settings.max_tokens),
-            mask_errors,
+            ErrorCodes,
             NameArgumentsInValueErrors,
             *cache_extensions(),
             OperationStats,
@@ -79,7 +79,7 @@ def create_app(
 
     return Starlette(
         routes=[
-            Route("/graphql", endpoint, methods=["GET", "POST"]),
+            Route("/graphql", endpoint, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", metrics_view),

@@ -2,10 +2,10 @@
 
 import datetime as dt
 import hashlib
-import json
 import secrets
 import time
 
+import orjson
 from graphql import FieldNode, GraphQLError, OperationDefinitionNode, parse
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -13,6 +13,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from models import ApiKey
 from resolvers.context import Principal, Role
+from resolvers.errors import Code
 from server.http_body import read_body, replay, send_error
 
 KEY_PREFIX = "rst_"
@@ -98,35 +99,40 @@ async def authenticate(
 def _operations(body: bytes) -> list[OperationDefinitionNode] | None:
     """The operations of a GraphQL request body; None when it is not one (the GraphQL layer will say why)."""
     try:
-        payload = json.loads(body)
+        payload = orjson.loads(body)
         document = parse(payload["query"])
-    except (ValueError, KeyError, TypeError, GraphQLError):
+    except (ValueError, KeyError, TypeError, RecursionError, GraphQLError):
         return None
     return [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
 
 
-def _typename_only(operation: OperationDefinitionNode) -> bool:
+def _meta_only(operation: OperationDefinitionNode) -> bool:
+    """Selects nothing but __typename, __schema and __type: the schema, which is public anyway."""
     return all(
-        isinstance(selection, FieldNode) and selection.name.value == "__typename"
+        isinstance(selection, FieldNode) and selection.name.value.startswith("__")
         for selection in operation.selection_set.selections
     )
 
 
-def is_typename_only(body: bytes) -> bool:
-    """True when the request is a query selecting nothing but __typename (allowed without a key)."""
+def is_open_to_anonymous(body: bytes) -> bool:
+    """True for a query about the schema only, and for a body that is no GraphQL request at all.
+
+    The GraphQL layer refuses the latter with a 400 that says why, before anything runs.
+    """
     operations = _operations(body)
-    return bool(operations) and all(
-        op.operation.value == "query" and _typename_only(op) for op in operations or []
-    )
+    if operations is None:
+        return True
+    return bool(operations) and all(op.operation.value == "query" and _meta_only(op) for op in operations)
 
 
 def reads_data(body: bytes) -> bool:
-    """True when the request holds a query or subscription that selects more than __typename."""
-    return any(op.operation.value != "mutation" and not _typename_only(op) for op in _operations(body) or [])
+    """True when the request holds a query or subscription that selects more than the schema."""
+    return any(op.operation.value != "mutation" and not _meta_only(op) for op in _operations(body) or [])
 
 
 async def _reply_401(send: Send, message: str) -> None:
-    await send_error(send, 401, message, "UNAUTHENTICATED", [(b"www-authenticate", b'Bearer realm="rastro"')])
+    challenge = [(b"www-authenticate", b'Bearer realm="rastro"')]
+    await send_error(send, 401, message, Code.UNAUTHENTICATED, challenge)
 
 
 class ApiKeyMiddleware:
@@ -158,7 +164,7 @@ class ApiKeyMiddleware:
             await _reply_401(send, error.message)
             return
         body = await read_body(receive)
-        if not is_typename_only(body):
+        if not is_open_to_anonymous(body):
             await _reply_401(send, "Missing API key: send 'Authorization: Bearer <api key>'")
             return
         state["principal"] = None
@@ -169,6 +175,6 @@ class ApiKeyMiddleware:
         body = await read_body(receive)
         if reads_data(body):
             message = "The ingest role may only send tracking writes (mutations); reads need another key"
-            await send_error(send, 403, message, "FORBIDDEN")
+            await send_error(send, 403, message, Code.FORBIDDEN)
             return
         await self.app(scope, replay(body, receive), send)

@@ -2,21 +2,28 @@
 
 import json
 import logging
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import orjson
-from graphql import GraphQLError
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
+from graphql import ExecutionResult as CoreResult
+from graphql import GraphQLError, GraphQLSyntaxError, OperationDefinitionNode
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.extensions import MaskErrors
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.http.parse_content_type import parse_content_type
+from strawberry.types import ExecutionResult
 
 from resolvers.compiled.reads import CompiledReads, response_body
 from resolvers.context import PERSONAL_DATA_ROLES, Context, Limits, Principal
+from resolvers.errors import Code
 from schema.graphiql import graphiql_html
-from server.http_body import read_body, replay
+from server.http_body import error_body, read_body, replay
 from telemetry.request import note_operation
 
 log = logging.getLogger("rastro.graphql")
@@ -31,8 +38,103 @@ def should_mask(error: GraphQLError) -> bool:
     return True
 
 
-def mask_errors() -> MaskErrors:
-    return MaskErrors(should_mask_error=should_mask, error_message="Internal error: it was logged")
+MASKED_MESSAGE = "Internal error: it was logged"
+
+
+def with_code(error: GraphQLError, code: Code) -> GraphQLError:
+    """Give `error` `code` unless it carries one already (ours set theirs where they are raised)."""
+    if not (error.extensions or {}).get("code"):
+        error.extensions = {**(error.extensions or {}), "code": code.value}
+    return error
+
+
+def with_codes(errors: Iterable[GraphQLError] | None, code: Code) -> None:
+    for error in errors or ():
+        with_code(error, code)
+
+
+class ErrorCodes(MaskErrors):
+    """Masks what we did not raise on purpose, and names the step that refused a document."""
+
+    def __init__(self) -> None:
+        super().__init__(should_mask_error=should_mask, error_message=MASKED_MESSAGE)
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        return with_code(super().anonymise_error(error), Code.INTERNAL_SERVER_ERROR)
+
+    def on_validate(self) -> Iterator[None]:
+        yield
+        with_codes(self.execution_context.pre_execution_errors, Code.GRAPHQL_VALIDATION_FAILED)
+
+    def on_execute(self) -> Iterator[None]:
+        # Strawberry would run the first operation; the spec wants the caller to name it.
+        run = self.execution_context
+        definitions = run.graphql_document.definitions if run.graphql_document else ()
+        operations = [d for d in definitions if isinstance(d, OperationDefinitionNode)]
+        if len(operations) > 1 and run._provided_operation_name is None:
+            names = ", ".join(op.name.value if op.name else "(anonymous)" for op in operations)
+            message = f"The document has {len(operations)} operations ({names}): name one in 'operationName'"
+            error = GraphQLError(message, extensions={"code": Code.BAD_REQUEST.value})
+            run.result = CoreResult(data=None, errors=[error])
+        yield
+
+
+def coded(error: GraphQLError) -> GraphQLError:
+    """The last word on an error leaving the server: masked if unexpected, and always with a code."""
+    if (error.extensions or {}).get("code"):
+        return error
+    # The parser cache parses before the parse step starts, so its errors reach here as they are.
+    if isinstance(error, GraphQLSyntaxError):
+        return with_code(error, Code.GRAPHQL_PARSE_FAILED)
+    if isinstance(error.original_error, RecursionError):
+        message = "Syntax Error: the document is nested too deeply to parse"
+        return GraphQLError(message, extensions={"code": Code.GRAPHQL_PARSE_FAILED.value})
+    if should_mask(error):
+        return GraphQLError(MASKED_MESSAGE, extensions={"code": Code.INTERNAL_SERVER_ERROR.value})
+    # What graphql-core raises itself past validation is about values: variables and arguments.
+    return with_code(error, Code.BAD_USER_INPUT)
+
+
+def http_code(status: int) -> Code:
+    return Code.PAYLOAD_TOO_LARGE if status == 413 else Code.BAD_REQUEST
+
+
+def error_response(status: int, message: str, code: Code | None = None) -> Response:
+    headers = {"Allow": "GET, POST"} if status == 405 else None
+    body = error_body(message, code or http_code(status))
+    return Response(body, status_code=status, media_type="application/json", headers=headers)
+
+
+def decode_json(body: str | bytes) -> object:
+    """The request body as JSON, or a 400 that says what is wrong with it (orjson caps nesting at 1024)."""
+    try:
+        return orjson.loads(body)
+    except orjson.JSONDecodeError as error:
+        raise HTTPException(400, f"The request body is not valid JSON: {error}") from error
+
+
+def request_data(data: object) -> GraphQLRequestData:
+    """A GraphQL-over-HTTP request from its JSON, or a 400 naming the parameter that is wrong."""
+    if isinstance(data, list):
+        raise HTTPException(400, "Batching is not supported: send one operation per request")
+    if not isinstance(data, dict):
+        raise HTTPException(
+            400, f"The request body must be a JSON object with a 'query', not {type(data).__name__}"
+        )
+    for name, kind, check in (
+        ("query", "a string", str),
+        ("operationName", "a string", str),
+        ("variables", "an object", dict),
+        ("extensions", "an object", dict),
+    ):
+        if data.get(name) is not None and not isinstance(data[name], check):
+            raise HTTPException(400, f"The request parameter '{name}' must be {kind} or null")
+    return GraphQLRequestData(
+        query=data.get("query"),
+        variables=data.get("variables"),
+        operation_name=data.get("operationName"),
+        extensions=data.get("extensions"),
+    )
 
 
 def encode_json(data: object) -> bytes:
@@ -56,11 +158,45 @@ class RastroGraphQL(GraphQL[Context, None]):
             ingestion=app.state.ingestion,
         )
 
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        try:
+            response = await self.run(Request(scope, receive))
+        except HTTPException as error:
+            response = error_response(error.status_code, error.reason)
+        await response(scope, receive, send)
+
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:
         return HTMLResponse(graphiql_html())
 
     def encode_json(self, data: object) -> bytes:
         return encode_json(data)
+
+    def decode_json(self, data: str | bytes) -> object:
+        return decode_json(data)
+
+    def parse_json(self, data: str | bytes) -> object:
+        return decode_json(data)
+
+    async def parse_http_body(
+        self, request: AsyncHTTPRequestAdapter
+    ) -> GraphQLRequestData | list[GraphQLRequestData]:
+        if request.method != "POST":
+            return await super().parse_http_body(request)
+        media_type, parameters = parse_content_type(request.content_type or "")
+        if media_type != "application/json":
+            shown = media_type or "none"
+            raise HTTPException(415, f"Send the request as Content-Type: application/json (got {shown})")
+        if parameters.get("charset", "utf-8").lower() != "utf-8":
+            raise HTTPException(415, "The request body must be UTF-8 (charset=utf-8)")
+        return request_data(decode_json(await request.get_body()))
+
+    async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
+        if result.errors:
+            result.errors = [coded(error) for error in result.errors]
+        return await super().process_result(request, result)
 
 
 def limits(settings: Any) -> Limits:

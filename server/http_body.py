@@ -4,6 +4,8 @@ import json
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from resolvers.errors import Code
+
 
 class BodyTooLarge(Exception):
     pass
@@ -38,10 +40,15 @@ def replay(body: bytes, receive: Receive) -> Receive:
     return wrapped
 
 
+def error_body(message: str, code: Code) -> bytes:
+    """The one shape of an error answered before GraphQL runs: like a GraphQL error, with its code."""
+    return json.dumps({"errors": [{"message": message, "extensions": {"code": code.value}}]}).encode()
+
+
 async def send_error(
-    send: Send, status: int, message: str, code: str, extra_headers: list[tuple[bytes, bytes]] | None = None
+    send: Send, status: int, message: str, code: Code, extra_headers: list[tuple[bytes, bytes]] | None = None
 ) -> None:
-    body = json.dumps({"errors": [{"message": message, "extensions": {"code": code}}]}).encode()
+    body = error_body(message, code)
     headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
     await send({"type": "http.response.start", "status": status, "headers": headers + (extra_headers or [])})
     await send({"type": "http.response.body", "body": body})
@@ -61,11 +68,11 @@ class BodyLimitMiddleware:
         message = f"Request body too large: the limit is {self.limit} bytes"
         for name, value in scope["headers"]:
             if name.lower() == b"content-length" and value.isdigit() and int(value) > self.limit:
-                await send_error(send, 413, message, "PAYLOAD_TOO_LARGE")
+                await send_error(send, 413, message, Code.PAYLOAD_TOO_LARGE)
                 return
         try:
             body = await read_body(receive, self.limit)
         except BodyTooLarge:
-            await send_error(send, 413, message, "PAYLOAD_TOO_LARGE")
+            await send_error(send, 413, message, Code.PAYLOAD_TOO_LARGE)
             return
         await self.app(scope, replay(body, receive), send)

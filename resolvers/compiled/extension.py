@@ -20,7 +20,12 @@ class CompiledExecution(SchemaExtension):
     async def on_execute(self) -> AsyncIterator[None]:
         run = self.execution_context
         context = run.context
-        if run.operation_type is OperationType.QUERY and run.query and isinstance(context, Context):
+        if (
+            run.result is None
+            and run.operation_type is OperationType.QUERY
+            and run.query
+            and isinstance(context, Context)
+        ):
             plan = self.compiled.known(run.query, run.operation_name)
             if plan is None and not self.compiled.seen(run.query, run.operation_name):
                 assert run.graphql_document is not None

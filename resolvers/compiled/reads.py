@@ -39,6 +39,9 @@ class CompiledReads:
     def learn(self, query: str, operation_name: str | None, document: DocumentNode) -> Plan | None:
         """Only documents that passed Strawberry's validation (with every limit) are learnt."""
         assert self.schema is not None
+        operations = sum(isinstance(d, OperationDefinitionNode) for d in document.definitions)
+        if operation_name is None and operations > 1:
+            return None  # which one to run is the caller's to say: graphql-core's error tells them
         try:
             plan = Plan.build(self.schema, document, operation_name)
         except Exception:
@@ -46,7 +49,7 @@ class CompiledReads:
             log.exception("could not compile a query; it runs in Python")
             plan = None
         self._plans[(query, operation_name)] = plan
-        if sum(isinstance(d, OperationDefinitionNode) for d in document.definitions) == 1:
+        if operations == 1:
             # A request may leave out the name of a document's only operation.
             self._plans[(query, None)] = plan
         while len(self._plans) > self.size:

@@ -87,4 +87,5 @@ def test_unexpected_errors_are_masked(server: LiveServer, make_key: KeyMaker, db
         body = client.post("/graphql", json={"query": "{ domains { nodes { domainName } } }"}).json()
     message = body["errors"][0]["message"]
     assert message == "Internal error: it was logged"
+    assert body["errors"][0]["extensions"]["code"] == "INTERNAL_SERVER_ERROR"
     assert "url_gone" not in str(body)
