@@ -1,8 +1,6 @@
-"""API keys: generation, hashing, lookup, and the pure-ASGI middleware that authenticates /graphql."""
+"""API keys: lookup, and the pure-ASGI middleware that authenticates /graphql."""
 
 import datetime as dt
-import hashlib
-import secrets
 import time
 
 import orjson
@@ -11,12 +9,12 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from models import ApiKey
+from models import ApiKey, Domain
 from resolvers.context import Principal, Role
 from resolvers.errors import Code
+from resolvers.key_material import KEY_PREFIX, hash_key
 from server.http_body import read_body, replay, send_error
 
-KEY_PREFIX = "rst_"
 # Touch last_used_at at most this often, so hot keys do not serialise requests on one row.
 LAST_USED_RESOLUTION = dt.timedelta(seconds=60)
 
@@ -25,14 +23,6 @@ class AuthError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
-
-
-def generate_key() -> str:
-    return KEY_PREFIX + secrets.token_urlsafe(32)
-
-
-def hash_key(key: str) -> str:
-    return hashlib.sha256(key.encode()).hexdigest()
 
 
 def parse_authorization(header: str | None) -> str | None:
@@ -86,6 +76,8 @@ async def authenticate(
             raise AuthError("Unknown API key")
         if row.revoked_at is not None:
             raise AuthError(f"API key '{row.name}' was revoked on {row.revoked_at:%Y-%m-%d %H:%M %Z}")
+        if row.domain_id is not None and await session.get(Domain, row.domain_id) is None:
+            raise AuthError(f"API key '{row.name}' belonged to a domain that was deleted")
         now = dt.datetime.now(dt.UTC)
         if row.last_used_at is None or now - row.last_used_at > LAST_USED_RESOLUTION:
             await session.execute(update(ApiKey).where(ApiKey.id == row.id).values(last_used_at=now))

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models import ApiKey
 from resolvers.context import Role
-from server.auth import generate_key, hash_key
+from resolvers.key_material import generate_key, hash_key
 
 
 class KeyAdminError(Exception):

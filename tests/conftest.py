@@ -7,7 +7,7 @@ from pathlib import Path
 import asyncpg
 import pytest
 
-from server.auth import generate_key, hash_key
+from resolvers.key_material import generate_key, hash_key
 from server.migrate import upgrade
 from tests import pg
 from tests.live import LiveServer, live_server

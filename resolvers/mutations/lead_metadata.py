@@ -1,4 +1,5 @@
-"""LeadMetadata as updateLead accepts it: known sections and fields, merged into what is stored."""
+"""Typed JSONB metadata as mutations accept it (LeadMetadata, DomainMetadata): known sections and fields,
+merged into what is stored."""
 
 from typing import Any
 
@@ -28,15 +29,17 @@ LEAD_METADATA_SHAPE = {
 }
 
 
-def metadata_failures(metadata: Any, path: FieldPath) -> list[Failure]:
+def metadata_failures(
+    metadata: Any, path: FieldPath, sections: dict[str, dict[str, Any]] = LEAD_METADATA_SHAPE
+) -> list[Failure]:
     """Every section and field must be known and of its type; null removes a section or a field."""
     if not isinstance(metadata, dict):
-        return [invalid(path, f"Must be an object with sections {', '.join(LEAD_METADATA_SHAPE)}")]
+        return [invalid(path, f"Must be an object with sections {', '.join(sections)}")]
     failures: list[Failure] = []
     for name, section in metadata.items():
-        shape = LEAD_METADATA_SHAPE.get(name)
+        shape = sections.get(name)
         if shape is None:
-            known = ", ".join(LEAD_METADATA_SHAPE)
+            known = ", ".join(sections)
             failures.append(invalid((*path, name), f"Unknown section; known: {known}"))
         elif section is not None and not isinstance(section, dict):
             failures.append(invalid((*path, name), "Must be an object or null"))

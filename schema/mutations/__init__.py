@@ -4,6 +4,9 @@ from strawberry.tools import merge_types
 
 from schema.mutations.capture_lead import CaptureLeadMutation
 from schema.mutations.change_lead_stage import ChangeLeadStageMutation
+from schema.mutations.domains import DomainMutations
+from schema.mutations.ingest_keys import IngestKeyMutations
+from schema.mutations.landing_pages import LandingPageMutations
 from schema.mutations.register_offline_conversion import RegisterOfflineConversionMutation
 from schema.mutations.track_events import TrackEventsMutation
 from schema.mutations.track_visit import TrackVisitMutation
@@ -18,5 +21,8 @@ Mutation = merge_types(
         TrackVisitMutation,
         TrackEventsMutation,
         CaptureLeadMutation,
+        DomainMutations,
+        LandingPageMutations,
+        IngestKeyMutations,
     ),
 )

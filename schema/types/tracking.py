@@ -35,6 +35,8 @@ class Domain(Node):
     domain_id: uuid.UUID
     domain_name: str
     domain_url: str
+    is_active: bool = strawberry.field(description="False: the domain's tracking is refused.")
+    allowed_origins: list[str] = strawberry.field(description="Origins /collect accepts beacons from.")
     created_at: dt.datetime
     updated_at: dt.datetime
 
