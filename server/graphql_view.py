@@ -1,14 +1,14 @@
 """The /graphql endpoint: Strawberry's ASGI view with Rastro's context and GraphiQL page."""
 
-import json
 import logging
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-import orjson
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
+from cross_web.request._starlette import StarletteRequestAdapter
 from graphql import ExecutionResult as CoreResult
 from graphql import GraphQLError, GraphQLSyntaxError, OperationDefinitionNode
+from starlette.datastructures import Headers, QueryParams
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.types import Receive, Scope, Send
@@ -16,14 +16,24 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.extensions import MaskErrors
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
-from strawberry.http.parse_content_type import parse_content_type
 from strawberry.types import ExecutionResult
 
 from resolvers.compiled.reads import CompiledReads, response_body
 from resolvers.context import PERSONAL_DATA_ROLES, Context, Limits, Principal
 from resolvers.errors import Code
 from schema.graphiql import graphiql_html
-from server.http_body import error_body, read_body, replay
+from server.graphql_http import (
+    GRAPHQL_RESPONSE,
+    JSON,
+    accepted_media_type,
+    decode_json,
+    encode_json,
+    error_response,
+    post_request,
+    response_status,
+    scope_media_type,
+)
+from server.http_body import read_body, replay
 from telemetry.request import note_operation
 
 log = logging.getLogger("rastro.graphql")
@@ -95,57 +105,15 @@ def coded(error: GraphQLError) -> GraphQLError:
     return with_code(error, Code.BAD_USER_INPUT)
 
 
-def http_code(status: int) -> Code:
-    return Code.PAYLOAD_TOO_LARGE if status == 413 else Code.BAD_REQUEST
-
-
-def error_response(status: int, message: str, code: Code | None = None) -> Response:
-    headers = {"Allow": "GET, POST"} if status == 405 else None
-    body = error_body(message, code or http_code(status))
-    return Response(body, status_code=status, media_type="application/json", headers=headers)
-
-
-def decode_json(body: str | bytes) -> object:
-    """The request body as JSON, or a 400 that says what is wrong with it (orjson caps nesting at 1024)."""
-    try:
-        return orjson.loads(body)
-    except orjson.JSONDecodeError as error:
-        raise HTTPException(400, f"The request body is not valid JSON: {error}") from error
-
-
-def request_data(data: object) -> GraphQLRequestData:
-    """A GraphQL-over-HTTP request from its JSON, or a 400 naming the parameter that is wrong."""
-    if isinstance(data, list):
-        raise HTTPException(400, "Batching is not supported: send one operation per request")
-    if not isinstance(data, dict):
-        raise HTTPException(
-            400, f"The request body must be a JSON object with a 'query', not {type(data).__name__}"
-        )
-    for name, kind, check in (
-        ("query", "a string", str),
-        ("operationName", "a string", str),
-        ("variables", "an object", dict),
-        ("extensions", "an object", dict),
-    ):
-        if data.get(name) is not None and not isinstance(data[name], check):
-            raise HTTPException(400, f"The request parameter '{name}' must be {kind} or null")
-    return GraphQLRequestData(
-        query=data.get("query"),
-        variables=data.get("variables"),
-        operation_name=data.get("operationName"),
-        extensions=data.get("extensions"),
-    )
-
-
-def encode_json(data: object) -> bytes:
-    try:
-        return orjson.dumps(data)
-    except orjson.JSONEncodeError:
-        # orjson stops at 64-bit integers, which a JSON column may exceed.
-        return json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode()
+class RequestAdapter(StarletteRequestAdapter):
+    @property
+    def scope(self) -> Scope:
+        return self._request.scope
 
 
 class RastroGraphQL(GraphQL[Context, None]):
+    request_adapter_class = RequestAdapter
+
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         app = request.app
         settings = app.state.settings
@@ -165,8 +133,26 @@ class RastroGraphQL(GraphQL[Context, None]):
         try:
             response = await self.run(Request(scope, receive))
         except HTTPException as error:
-            response = error_response(error.status_code, error.reason)
+            response = error_response(error.status_code, error.reason, scope_media_type(scope))
         await response(scope, receive, send)
+
+    async def get_sub_response(self, request: Request | WebSocket) -> Response:
+        sub_response = await super().get_sub_response(request)
+        sub_response.media_type = scope_media_type(request.scope)
+        return sub_response
+
+    def create_response(
+        self, response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse], sub_response: Response
+    ) -> Response:
+        assert isinstance(response_data, dict), "batching is refused before execution"
+        media_type = sub_response.media_type or JSON
+        response = Response(
+            self.encode_json(response_data),
+            status_code=response_status(response_data, media_type),
+            media_type=media_type,
+        )
+        response.headers.raw.extend(sub_response.headers.raw)
+        return response
 
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:
         return HTMLResponse(graphiql_html())
@@ -183,20 +169,21 @@ class RastroGraphQL(GraphQL[Context, None]):
     async def parse_http_body(
         self, request: AsyncHTTPRequestAdapter
     ) -> GraphQLRequestData | list[GraphQLRequestData]:
-        if request.method != "POST":
-            return await super().parse_http_body(request)
-        media_type, parameters = parse_content_type(request.content_type or "")
-        if media_type != "application/json":
-            shown = media_type or "none"
-            raise HTTPException(415, f"Send the request as Content-Type: application/json (got {shown})")
-        if parameters.get("charset", "utf-8").lower() != "utf-8":
-            raise HTTPException(415, "The request body must be UTF-8 (charset=utf-8)")
-        return request_data(decode_json(await request.get_body()))
+        if request.method == "GET":
+            # Query URLs end up in proxy logs and caches, with their variables: Rastro takes POST only.
+            raise HTTPException(405, "Send GraphQL requests by POST with Content-Type: application/json")
+        assert isinstance(request, RequestAdapter)
+        data: GraphQLRequestData = request.scope["state"]["graphql_request"]
+        return data
 
     async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
-        if result.errors:
-            result.errors = [coded(error) for error in result.errors]
-        return await super().process_result(request, result)
+        if not result.errors:
+            return await super().process_result(request, result)
+        result.errors = [coded(error) for error in result.errors]
+        response = await super().process_result(request, result)
+        if result.data is None and all(error.path is None for error in result.errors):
+            del response["data"]  # refused before execution: the spec wants no data entry
+        return response
 
 
 def limits(settings: Any) -> Limits:
@@ -215,12 +202,26 @@ class GraphQLEndpoint:
         self.compiled = compiled
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if self.compiled is not None and scope["method"] == "POST":
+        media_type = accepted_media_type(Headers(scope=scope).get("accept"))
+        if media_type is None and not (
+            scope["method"] == "GET" and "query" not in QueryParams(scope["query_string"])
+        ):
+            message = f"Accept {GRAPHQL_RESPONSE} or {JSON}: Rastro answers in those"
+            await error_response(406, message)(scope, receive, send)
+            return
+        state = scope.setdefault("state", {})
+        state["media_type"] = media_type = media_type or JSON
+        if scope["method"] == "POST":
             body = await read_body(receive)
-            answer = await self.compiled_answer(scope, body)
+            try:
+                request = state["graphql_request"] = post_request(Headers(scope=scope), body)
+            except HTTPException as error:
+                await error_response(error.status_code, error.reason, media_type)(scope, receive, send)
+                return
+            answer = None if self.compiled is None else await self.compiled_answer(scope, request)
             if answer is not None:
                 headers = [
-                    (b"content-type", b"application/json"),
+                    (b"content-type", media_type.encode()),
                     (b"content-length", str(len(answer)).encode()),
                 ]
                 await send({"type": "http.response.start", "status": 200, "headers": headers})
@@ -229,21 +230,17 @@ class GraphQLEndpoint:
             receive = replay(body, receive)
         await self.view(scope, receive, send)
 
-    async def compiled_answer(self, scope: Scope, body: bytes) -> bytes | None:
+    async def compiled_answer(self, scope: Scope, request: GraphQLRequestData) -> bytes | None:
         assert self.compiled is not None
-        try:
-            payload = orjson.loads(body)
-        except orjson.JSONDecodeError:
+        if request.query is None:
             return None
-        if not isinstance(payload, dict) or not isinstance(query := payload.get("query"), str):
-            return None
-        plan = self.compiled.known(query, payload.get("operationName"))
+        plan = self.compiled.known(request.query, request.operation_name)
         if plan is None:
             return None
         state = scope["app"].state
         principal: Principal | None = scope.get("state", {}).get("principal")
         sees = principal is not None and principal.role in PERSONAL_DATA_ROLES
-        data = await self.compiled.data(plan, payload.get("variables"), limits(state.settings), sees)
+        data = await self.compiled.data(plan, request.variables, limits(state.settings), sees)
         if data is None:
             return None
         note_operation(plan.operation.name.value if plan.operation.name else None, "query")

@@ -70,7 +70,8 @@ def test_wrong_media_type_and_method_get_json_errors(server: LiveServer, make_ke
     assert "application/json" in error_of(form)["message"]
     assert latin.status_code == 415
     assert "UTF-8" in error_of(latin)["message"]
-    assert get.status_code in (400, 405)
+    assert get.status_code == 405
+    assert get.headers["allow"] == "GET, POST"
     assert error_of(get)["extensions"]["code"] == "BAD_REQUEST"
     assert put.status_code == 405
     assert error_of(put)["extensions"]["code"] == "BAD_REQUEST"
@@ -156,3 +157,42 @@ def test_the_codes_in_the_source_are_from_the_list() -> None:
                 r"""["']code["']:\s*["']([A-Z_]+)["']""", path.read_text(encoding="utf-8")
             ):
                 assert code in known, f"{path}: {code} is not in resolvers.errors.Code"
+
+
+GRAPHQL_RESPONSE = "application/graphql-response+json"
+
+
+def test_graphql_response_json_is_answered_with_its_status_codes(
+    server: LiveServer, make_key: KeyMaker
+) -> None:
+    preferred = {"Accept": f"{GRAPHQL_RESPONSE}, application/json;q=0.9"}
+    query = {"query": "query Count { domains { totalCount } }"}
+    with server.client(make_key("admin")) as client:
+        # The second time, the compiled statement answers: the media type is the same.
+        answers = [client.post("/graphql", json=query, headers=preferred) for _ in range(2)]
+        parse = client.post("/graphql", json={"query": "{"}, headers=preferred)
+        invalid = client.post("/graphql", json={"query": "{ nope }"}, headers=preferred)
+        variables = client.post(
+            "/graphql",
+            json={"query": "query Q($n: Int!) { domains(first: $n) { totalCount } }", "variables": {}},
+            headers=preferred,
+        )
+        legacy = client.post("/graphql", json={"query": "{"}, headers={"Accept": "application/json"})
+        neither = client.post("/graphql", json=query, headers={"Accept": "text/csv"})
+    for answer in answers:
+        assert answer.status_code == 200
+        assert answer.headers["content-type"] == GRAPHQL_RESPONSE
+        assert answer.json() == {"data": {"domains": {"totalCount": 0}}}
+    for refused, code in (
+        (parse, "GRAPHQL_PARSE_FAILED"),
+        (invalid, "GRAPHQL_VALIDATION_FAILED"),
+        (variables, "BAD_USER_INPUT"),
+    ):
+        assert refused.status_code == 400, refused.text
+        assert refused.headers["content-type"] == GRAPHQL_RESPONSE
+        assert "data" not in refused.json()
+        assert refused.json()["errors"][0]["extensions"]["code"] == code
+    assert legacy.status_code == 200
+    assert legacy.headers["content-type"] == "application/json"
+    assert neither.status_code == 406
+    assert GRAPHQL_RESPONSE in error_of(neither)["message"]
