@@ -124,7 +124,7 @@ def test_bad_page_arguments_get_one_clear_error_naming_the_argument(
     seeded_server: LiveServer, make_seeded_key: KeyMaker, variables: dict[str, Any], argument: str
 ) -> None:
     body = gql(seeded_server, make_seeded_key("analyst"), SESSIONS_PAGE, **variables)
-    assert body["data"] is None
+    assert body.get("data") is None
     assert len(body["errors"]) == 1
     assert body["errors"][0]["message"].startswith(f"Argument '{argument}'")
 
