@@ -23,6 +23,7 @@ from server.http_body import BodyLimitMiddleware
 from server.lifecycle import Drain
 from server.metrics_endpoint import forget_process, metrics_view
 from server.operation_stats import OperationStats
+from server.persisted_queries import PersistedQueries
 from server.request_log import RequestMiddleware
 from server.settings import Settings
 
@@ -87,6 +88,7 @@ def create_app(
         middleware=[
             Middleware(RequestMiddleware),
             Middleware(BodyLimitMiddleware, limit=settings.max_body_bytes),
+            Middleware(PersistedQueries, cache_bytes=settings.persisted_query_cache_bytes),
             Middleware(ApiKeyMiddleware),
         ],
         lifespan=lifespan,

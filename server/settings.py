@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     max_aliases: int = Field(default=30, ge=1)
     max_tokens: int = Field(default=5000, ge=1)
     max_body_bytes: int = Field(default=1_000_000, ge=1024)
+    # Automatic persisted queries each worker remembers, in bytes of document text (least recent go first).
+    persisted_query_cache_bytes: int = Field(default=16_000_000, ge=0)
     statement_timeout_ms: int = Field(default=15_000, ge=0)
     pool_size: int = Field(default=10, ge=1)
     pool_max_overflow: int = Field(default=10, ge=0)
