@@ -15,6 +15,7 @@ from resolvers.ingest.visitors import BotFilter, VisitorSalt
 from schema.schema import ExtensionFactory, build_schema, cache_extensions, limit_extensions
 from schema.validation import NameArgumentsInValueErrors
 from server.auth import ApiKeyMiddleware, PrincipalCache
+from server.collect import collect
 from server.database import create_engine, create_json_pool, create_read_sessionmaker, create_sessionmaker
 from server.db_metrics import observe_engine
 from server.graphql_view import ErrorCodes, GraphQLEndpoint, graphql_view
@@ -24,6 +25,7 @@ from server.lifecycle import Drain
 from server.metrics_endpoint import forget_process, metrics_view
 from server.operation_stats import OperationStats
 from server.persisted_queries import PersistedQueries
+from server.rate_limits import IngestRateLimits
 from server.request_log import RequestMiddleware
 from server.settings import Settings
 
@@ -65,6 +67,9 @@ def create_app(
         app.state.sessions = create_sessionmaker(app.state.engine)
         app.state.reads = create_read_sessionmaker(app.state.engine)
         app.state.principal_cache = PrincipalCache(settings.key_cache_seconds)
+        app.state.ingest_rate_limits = IngestRateLimits(
+            settings.ingest_rate_per_key, settings.ingest_rate_per_ip
+        )
         app.state.ingestion = Ingestion(
             app.state.sessions, BotFilter(settings.bot_user_agents), VisitorSalt()
         )
@@ -84,6 +89,7 @@ def create_app(
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", metrics_view),
+            Route("/collect", collect, methods=["POST", "OPTIONS"]),
         ],
         middleware=[
             Middleware(RequestMiddleware),

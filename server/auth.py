@@ -164,6 +164,16 @@ class ApiKeyMiddleware:
 
     async def _writes_only(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Ingest keys ship inside public landing pages: they may write tracking data, not read the graph."""
+        principal: Principal = scope["state"]["principal"]
+        client = scope.get("client")
+        limits = scope["app"].state.ingest_rate_limits
+        retry_after = limits.retry_after(principal.key_id, client[0] if client else None)
+        if retry_after is not None:
+            message = f"Too many tracking requests: retry in {retry_after} s"
+            await send_error(
+                send, 429, message, Code.RATE_LIMITED, [(b"retry-after", str(retry_after).encode())]
+            )
+            return
         body = await read_body(receive)
         if reads_data(body):
             message = "The ingest role may only send tracking writes (mutations); reads need another key"

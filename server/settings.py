@@ -49,6 +49,10 @@ class Settings(BaseSettings):
     # shutdown_timeout seconds to finish.
     drain_seconds: float = Field(default=5.0, ge=0)
     shutdown_timeout: int = Field(default=20, ge=1)
+    # Tracking requests (/collect, ingest keys) per key and per client IP, in each worker ("N/second|minute").
+    ingest_rate_per_key: str = "6000/minute"
+    ingest_rate_per_ip: str = "120/minute"
+    collect_max_body_bytes: int = Field(default=65_536, ge=1024)
     # Tracking from user agents holding any of these (case-insensitive) is answered but not recorded.
     bot_user_agents: list[str] = Field(
         default_factory=lambda: [
