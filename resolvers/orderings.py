@@ -18,6 +18,8 @@ OFFLINE_CONVERSIONS = desc(
 )
 INTEGRATION_LOGS = desc("created", models.IntegrationLog.created_at, models.IntegrationLog.log_id)
 PLATFORM_SYNC_LOGS = asc("created", models.PlatformSyncLog.created_at, models.PlatformSyncLog.sync_id)
+LATEST_SYNC_LOGS = desc("latest", models.PlatformSyncLog.created_at, models.PlatformSyncLog.sync_id)
+DELIVERIES = desc("queued", models.ConversionOutbox.created_at, models.ConversionOutbox.id)
 CUSTOMERS = asc("id", models.Customer.id)
 PRODUCTS = asc("id", models.Product.id)
 OFFERS = asc("id", models.Offer.id)

@@ -4,6 +4,7 @@ from strawberry.tools import merge_types
 
 from schema.mutations.capture_lead import CaptureLeadMutation
 from schema.mutations.change_lead_stage import ChangeLeadStageMutation
+from schema.mutations.deliveries import DeliveryMutations
 from schema.mutations.domains import DomainMutations
 from schema.mutations.ingest_keys import IngestKeyMutations
 from schema.mutations.landing_pages import LandingPageMutations
@@ -24,5 +25,6 @@ Mutation = merge_types(
         DomainMutations,
         LandingPageMutations,
         IngestKeyMutations,
+        DeliveryMutations,
     ),
 )

@@ -1,6 +1,6 @@
 """Every GraphQL object type, imported so Node lookups know each model."""
 
 import schema.types.checkout_history  # noqa: F401
-from schema.types import activity, checkout, conversions, leads, tracking
+from schema.types import activity, checkout, conversions, deliveries, leads, tracking
 
-__all__ = ["activity", "checkout", "conversions", "leads", "tracking"]
+__all__ = ["activity", "checkout", "conversions", "deliveries", "leads", "tracking"]

@@ -1,7 +1,6 @@
 """Offline conversions sent back to ad platforms, and the log of each sync attempt."""
 
 import datetime as dt
-import enum
 import uuid
 from decimal import Decimal
 from typing import Any, cast
@@ -11,7 +10,7 @@ from strawberry.scalars import JSON
 
 import models
 from loaders.relation import ColumnRead, reads
-from models.enums import Platform
+from models.enums import Platform, SyncStatus
 from resolvers import orderings
 from schema.node import Node, node_type
 from schema.relations import lazy, to_many, to_one
@@ -24,12 +23,10 @@ HERE = "schema.types.conversions"
 strawberry.enum(Platform, name="AdPlatform", description="An ad platform that receives offline conversions.")
 
 
-@strawberry.enum(description="Where the delivery of a conversion to one platform stands.")
-class SyncState(enum.Enum):
-    PENDING = "pending"
-    SUCCESS = "success"
-    FAILED = "failed"
-    NOT_APPLICABLE = "not_applicable"
+strawberry.enum(
+    SyncStatus, name="SyncState", description="Where the delivery of a conversion to one platform stands."
+)
+SyncState = SyncStatus
 
 
 @strawberry.type(description="The delivery state of a conversion on one ad platform.")
