@@ -18,6 +18,7 @@ from server.auth import ApiKeyMiddleware, PrincipalCache
 from server.collect import collect
 from server.database import create_engine, create_json_pool, create_read_sessionmaker, create_sessionmaker
 from server.db_metrics import observe_engine
+from server.graphiql import graphiql_routes
 from server.graphql_view import ErrorCodes, GraphQLEndpoint, graphql_view
 from server.health import healthz, readyz
 from server.http_body import BodyLimitMiddleware
@@ -86,6 +87,7 @@ def create_app(
     return Starlette(
         routes=[
             Route("/graphql", endpoint, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
+            *(graphiql_routes(settings.graphiql_cdn) if settings.graphiql else []),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", metrics_view),

@@ -158,6 +158,7 @@ def demo(
         key = asyncio.run(_create_key(url, f"demo-admin-{dt.datetime.now():%Y%m%d-%H%M%S-%f}", Role.ADMIN))
         host, port = host or settings.host, port or settings.port
         out.print(f"GraphQL: http://{host}:{port}/graphql", markup=False, highlight=False)
+        out.print(f"GraphiQL: http://{host}:{port}/graphiql/", markup=False, highlight=False)
         out.print(f"Admin API key: {key}", markup=False, highlight=False)
         out.print("Send it as 'Authorization: Bearer <key>'. Ctrl-C stops the server.", markup=False)
         sys.stdout.flush()

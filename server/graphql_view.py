@@ -10,7 +10,7 @@ from graphql import ExecutionResult as CoreResult
 from graphql import GraphQLError, GraphQLSyntaxError, OperationDefinitionNode
 from starlette.datastructures import Headers, QueryParams
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import RedirectResponse, Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
@@ -21,7 +21,7 @@ from strawberry.types import ExecutionResult
 from resolvers.compiled.reads import CompiledReads, response_body
 from resolvers.context import PERSONAL_DATA_ROLES, Context, Limits, Principal
 from resolvers.errors import Code
-from schema.graphiql import graphiql_html
+from server.graphiql import PATH as GRAPHIQL_PATH
 from server.graphql_http import (
     GRAPHQL_RESPONSE,
     JSON,
@@ -154,8 +154,8 @@ class RastroGraphQL(GraphQL[Context, None]):
         response.headers.raw.extend(sub_response.headers.raw)
         return response
 
-    async def render_graphql_ide(self, request: Request) -> HTMLResponse:
-        return HTMLResponse(graphiql_html())
+    async def render_graphql_ide(self, request: Request) -> Response:
+        return RedirectResponse(GRAPHIQL_PATH)
 
     def encode_json(self, data: object) -> bytes:
         return encode_json(data)

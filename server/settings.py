@@ -24,6 +24,9 @@ class Settings(BaseSettings):
     # Unset: one per CPU for an external database, one for the embedded one.
     workers: int | None = Field(default=None, ge=1)
     graphiql: bool = True
+    # GraphiQL's files from this CDN (e.g. https://unpkg.com) instead of Rastro's own copies; same versions
+    # and integrity hashes either way.
+    graphiql_cdn: str | None = Field(default=None, pattern=r"^https://[^/\s]+(/[^\s]*)?$")
     default_page_size: int = Field(default=50, ge=1)
     max_page_size: int = Field(default=100, ge=1)
     max_query_depth: int = Field(default=12, ge=1)

@@ -38,21 +38,6 @@ def test_readyz_is_503_when_the_database_is_gone(pg_url: str, db_url: str) -> No
     assert ready.json()["status"] == "unavailable"
 
 
-def test_browsers_get_graphiql_with_the_journey_query(server: LiveServer) -> None:
-    with server.client() as client:
-        page = client.get("/graphql", headers={"Accept": "text/html"})
-    assert page.status_code == 200
-    assert "graphiql" in page.text.lower()
-    assert "query Journey" in page.text
-    assert "Authorization" in page.text
-
-
-def test_graphiql_can_be_turned_off(db_url: str) -> None:
-    with live_server(db_url, graphiql=False) as live, live.client() as client:
-        page = client.get("/graphql", headers={"Accept": "text/html"})
-    assert page.status_code != 200
-
-
 def test_a_body_over_the_limit_is_413(server: LiveServer, make_key: KeyMaker) -> None:
     padding = "#" + "x" * 1_100_000
     with server.client(make_key("admin")) as client:
