@@ -76,6 +76,18 @@ def server(db_url: str) -> Iterator[LiveServer]:
 
 
 @pytest.fixture
+def large_server(pg_url: str, large_seeded_template: str) -> Iterator[tuple[LiveServer, str]]:
+    """A live server on demo data at 10x SEED_SCALE (3 and more domains), and its database URL."""
+    yield from _served_copy(pg_url, large_seeded_template)
+
+
+def _served_copy(pg_url: str, template: str) -> Iterator[tuple[LiveServer, str]]:
+    for url in _copy(pg_url, template):
+        with live_server(url) as live:
+            yield live, url
+
+
+@pytest.fixture
 def seeded_server(seeded_db_url: str) -> Iterator[LiveServer]:
     with live_server(seeded_db_url) as live:
         yield live

@@ -1,13 +1,8 @@
 """The journey query costs the same number of SQL statements on a small and a 10x larger dataset."""
 
-from collections.abc import Iterator
-
-import pytest
-
 from schema.graphiql import JOURNEY_QUERY
-from tests import pg
 from tests.conftest import key_maker
-from tests.live import LiveServer, live_server
+from tests.live import LiveServer
 
 # Relation levels of the journey query, each one statement: domain, landingPages, sessionsStarted (+ its
 # totalCount), utmTrackings, pageViews, pageViews.landingPage, events, leads, stages, offlineConversions,
@@ -20,17 +15,6 @@ FRAGMENT = (
 )
 # The journey of every domain: the larger dataset has more domains, so more rows at every level.
 ALL_DOMAINS = "query { domains(first: 100) { nodes { ...Journey } } }\n" + FRAGMENT
-
-
-@pytest.fixture
-def large_server(pg_url: str, large_seeded_template: str) -> Iterator[tuple[LiveServer, str]]:
-    name = pg.unique_name("rastro_large")
-    url = pg.create_database(pg_url, name, template=large_seeded_template)
-    try:
-        with live_server(url) as live:
-            yield live, url
-    finally:
-        pg.drop_database(pg_url, name)
 
 
 def run_journey(server: LiveServer, key: str) -> tuple[int, int, dict[str, object]]:

@@ -6,17 +6,14 @@ import json
 import os
 import re
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from graphql import parse, validate
 from playwright.sync_api import Page, expect
 
 from schema.graphiql import DEFAULT_TABS
 from schema.schema import schema
 from server.graphiql import VENDOR, manifest
-from tests import pg
 from tests.browser import browser
 from tests.conftest import key_maker
 from tests.live import LiveServer, live_server
@@ -95,22 +92,11 @@ def test_the_default_tabs_are_valid_operations() -> None:
     assert "ChannelRoi" in names and len(names) >= 5
 
 
-@pytest.fixture
-def demo_server(pg_url: str, large_seeded_template: str) -> Iterator[tuple[LiveServer, str]]:
-    """Demo data with the journey's domain (meusite.com.br comes with scale 1 and up)."""
-    name = pg.unique_name("rastro_graphiql")
-    url = pg.create_database(pg_url, name, template=large_seeded_template)
-    try:
-        with live_server(url) as live:
-            yield live, url
-    finally:
-        pg.drop_database(pg_url, name)
-
-
 def test_in_a_browser_offline_the_key_runs_the_journey_and_survives_a_reload(
-    demo_server: tuple[LiveServer, str], tmp_path: Path
+    large_server: tuple[LiveServer, str], tmp_path: Path
 ) -> None:
-    seeded_server, url = demo_server
+    # The larger demo data holds the journey's domain, meusite.com.br.
+    seeded_server, url = large_server
     key = key_maker(url)("analyst")
     introspections: list[str | None] = []
     with browser() as browsing:
