@@ -29,6 +29,7 @@ from server.persisted_queries import PersistedQueries
 from server.rate_limits import IngestRateLimits
 from server.request_log import RequestMiddleware
 from server.settings import Settings
+from server.tracker import tracker_script
 
 
 def create_app(
@@ -92,6 +93,7 @@ def create_app(
             Route("/readyz", readyz),
             Route("/metrics", metrics_view),
             Route("/collect", collect, methods=["POST", "OPTIONS"]),
+            Route("/t.js", tracker_script),
         ],
         middleware=[
             Middleware(RequestMiddleware),

@@ -18,7 +18,7 @@ from resolvers.ingest.beacons import Beacon, EventsBeacon, decode_beacon
 from resolvers.ingest.ingestion import Ingestion
 from resolvers.ingest.places import parse_page_url
 from resolvers.ingest.requests import LeadRequest, Sender, VisitRequest
-from resolvers.mutations.outcome import Failure
+from resolvers.mutations.outcome import ErrorCode, Failure
 from server.auth import AuthError, authenticate, parse_authorization
 
 PREFLIGHT_MAX_AGE = "86400"
@@ -34,16 +34,24 @@ def _json(status: int, body: dict[str, Any], headers: dict[str, str] | None = No
 
 
 def _error(status: int, code: Code, message: str, headers: dict[str, str] | None = None) -> Response:
-    return _json(status, {"errors": [{"message": message, "code": code.value}]}, headers)
+    return _json(status, {"errors": [{"message": message, "extensions": {"code": code.value}}]}, headers)
+
+
+# A beacon's bad fields are bad user input; the body is the input, so fields are named from its top.
+FAILURE_CODES = {ErrorCode.INVALID: Code.BAD_USER_INPUT, ErrorCode.NOT_FOUND: Code.BAD_USER_INPUT,
+                 ErrorCode.CONFLICT: Code.CONFLICT, ErrorCode.FORBIDDEN: Code.FORBIDDEN}  # fmt: skip
 
 
 def _failures(failures: list[Failure], headers: dict[str, str]) -> Response:
     errors = [
         {
-            "code": f.code.value,
-            # The body is the input: its fields are named from the top.
-            "field": None if f.field is None else list(f.field[1:] if f.field[:1] == ("input",) else f.field),
             "message": f.message,
+            "extensions": {
+                "code": FAILURE_CODES[f.code].value,
+                "field": None
+                if f.field is None
+                else list(f.field[1:] if f.field[:1] == ("input",) else f.field),
+            },
         }
         for f in failures
     ]

@@ -89,9 +89,9 @@ def test_a_bad_event_stores_none_and_the_answer_names_it(
                                               "events": [{"type": "click"}] * 101})  # fmt: skip
     assert response.status_code == 400
     assert response.json()["errors"] == [
-        {"code": "INVALID", "field": ["events", "1", "type"], "message": "is blank"}
+        {"message": "is blank", "extensions": {"code": "BAD_USER_INPUT", "field": ["events", "1", "type"]}}
     ]
-    assert too_many.status_code == 400 and too_many.json()["errors"][0]["field"] == ["events"]
+    assert too_many.status_code == 400 and too_many.json()["errors"][0]["extensions"]["field"] == ["events"]
     assert counts(db_url)["events"] == 0
 
 
@@ -112,7 +112,7 @@ def test_bad_beacons_are_named(
     with server.client() as client:
         response = beacon(client, site_key, payload)
     assert response.status_code == 400
-    assert response.json()["errors"][0]["field"] == field
+    assert response.json()["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT", "field": field}
     assert counts(db_url) == dict.fromkeys(counts(db_url), 0)
 
 
@@ -172,7 +172,9 @@ def test_a_key_of_one_domain_cannot_send_another_domains_visits(
         )
         their_origin = beacon(client, site_key, {"type": "visit", "url": "https://outro.com.br/", "visitorId": "v"},
                               origin="https://outro.com.br")  # fmt: skip
-    assert same_origin.status_code == 400 and same_origin.json()["errors"][0]["field"] == ["url"]
+    assert same_origin.status_code == 400 and same_origin.json()["errors"][0]["extensions"]["field"] == [
+        "url"
+    ]
     assert their_origin.status_code == 403
     assert counts(db_url)["sessions"] == 0
 
@@ -197,7 +199,7 @@ def test_rate_limits_per_ip_and_per_key_answer_429_with_retry_after(
         limited = beacon(client, site_key, visit)
     assert answers == [204] * 5 + [429] * 2
     assert 1 <= int(limited.headers["retry-after"]) <= 60
-    assert limited.json()["errors"][0]["code"] == "RATE_LIMITED"
+    assert limited.json()["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
     assert fetch_one(db_url, "SELECT total_page_views FROM sessions")["total_page_views"] == 5
 
     limits = {"ingest_rate_per_ip": "1000/minute", "ingest_rate_per_key": "3/minute"}
