@@ -30,6 +30,8 @@ REPORTS = [
     ("transaction360", "productName", {"transactionId": ("String", "TX123456")}),
     ("transactionTotals", "count", {"groupBy": ("[GroupKey!]!", ["UTM_SOURCE", "AFFILIATE", "MONTH"])}),
     ("sessionTotals", "count", {"groupBy": ("[GroupKey!]!", ["UTM_CONTENT", "DAY"])}),
+    ("attribution", "revenue", {"model": ("AttributionModel!", "TIME_DECAY")}),
+    ("compareModels", "key", {"groupBy": ("AttributionGroupBy", "LANDING_PAGE")}),
 ]
 
 

@@ -1,0 +1,199 @@
+"""Attribution models: each conversion's value shared among the touchpoints that came before it.
+
+Conversions are offline conversions (reached through their lead) and approved checkout purchases (reached
+through the leads sharing the buyer's e-mail hash). Touchpoints are the sessions of those leads' visitors
+within the lookback window before the conversion: a session's UTM capture, or a direct touch when the
+session has none. Credits are cumulative shares rounded once and differenced, so each conversion's credits
+add up exactly to its value, whatever the model.
+"""
+
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from resolvers.analytics.scope import Scope
+from resolvers.analytics.statement import Statement, conditions
+from resolvers.errors import ArgumentError
+
+DEFAULT_LOOKBACK_DAYS = 30
+DEFAULT_HALF_LIFE_DAYS = 7.0
+MAX_LOOKBACK_DAYS = 365
+
+
+class AttributionModel(enum.Enum):
+    FIRST_TOUCH = "first_touch"
+    LAST_TOUCH = "last_touch"
+    LAST_NON_DIRECT = "last_non_direct"
+    LINEAR = "linear"
+    TIME_DECAY = "time_decay"
+    POSITION_BASED = "position_based"
+
+
+class AttributionGroup(enum.Enum):
+    SOURCE = "utm_source"
+    MEDIUM = "utm_medium"
+    CAMPAIGN = "utm_campaign"
+    CONTENT = "utm_content"
+    LANDING_PAGE = "page_id"
+
+
+class ConversionKind(enum.Enum):
+    OFFLINE = "offline"
+    CHECKOUT = "checkout"
+
+
+# Each model's share of one conversion for the touch at `position` of `touches` (ordered by time).
+SHARES = {
+    AttributionModel.FIRST_TOUCH: "(position = 1)::int::numeric",
+    AttributionModel.LAST_TOUCH: "(position = touches)::int::numeric",
+    AttributionModel.LAST_NON_DIRECT: "(non_direct_rank = 1)::int::numeric",
+    AttributionModel.LINEAR: "1::numeric / touches",
+    AttributionModel.TIME_DECAY: "(decay / sum(decay) OVER (PARTITION BY conversion_id))::numeric",
+    AttributionModel.POSITION_BASED: """CASE WHEN touches = 1 THEN 1::numeric
+             WHEN touches = 2 THEN 0.5
+             WHEN position = 1 OR position = touches THEN 0.4
+             ELSE 0.2 / (touches - 2) END""",
+}
+
+
+@dataclass(frozen=True)
+class Window:
+    """How far back touchpoints count, and the half-life of the time-decay model."""
+
+    lookback_days: int = DEFAULT_LOOKBACK_DAYS
+    half_life_days: float = DEFAULT_HALF_LIFE_DAYS
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.lookback_days <= MAX_LOOKBACK_DAYS:
+            raise ArgumentError(
+                "lookbackDays", f"must be from 1 to {MAX_LOOKBACK_DAYS} days: {self.lookback_days}"
+            )
+        if not 0 < self.half_life_days <= MAX_LOOKBACK_DAYS:
+            raise ArgumentError(
+                "halfLifeDays",
+                f"must be more than 0 and at most {MAX_LOOKBACK_DAYS} days: {self.half_life_days}",
+            )
+
+
+def _conversions(s: Statement, scope: Scope, kinds: Sequence[ConversionKind]) -> str:
+    parts = []
+    if ConversionKind.OFFLINE in kinds:
+        parts.append(f"""
+  SELECT 'offline:' || oc.conversion_id AS conversion_id, oc.conversion_date AS converted_at,
+         oc.conversion_value AS value, oc.lead_id, NULL::varchar AS hashed_email
+  FROM offline_conversions oc
+  WHERE {conditions(s.within("oc.conversion_date", scope.period))}""")
+    if ConversionKind.CHECKOUT in kinds:
+        parts.append(f"""
+  SELECT 'checkout:' || t.id, t.order_date, t.offer_price, NULL::uuid, c.hashed_email
+  FROM transactions t
+  JOIN transaction_statuses ts ON ts.id = t.status_id AND ts.code = 'approved'
+  JOIN customers c ON c.id = t.customer_id
+  WHERE {conditions(s.within("t.order_date", scope.period))}""")
+    return "\n  UNION ALL".join(parts)
+
+
+def attribution(
+    scope: Scope,
+    models: Sequence[AttributionModel],
+    group: AttributionGroup,
+    window: Window,
+    kinds: Sequence[ConversionKind],
+) -> tuple[str, Statement]:
+    """One row per group with `<model>_conversions` and `<model>_revenue` per model, then one totals row."""
+    if not kinds:
+        raise ArgumentError("conversions", "needs at least one kind")
+    s = Statement()
+    domain = s.equal("s.domain_id", scope.domain_id)
+    lookback = s.bind(window.lookback_days)
+    half_life = s.bind(window.half_life_days)
+    key = "t.page_id::text" if group is AttributionGroup.LANDING_PAGE else f"t.{group.value}"
+    shares = ",\n         ".join(f"{SHARES[m]} AS {m.value}_share" for m in models)
+    cumulative = ",\n         ".join(
+        f"sum({m.value}_share) OVER (PARTITION BY conversion_id ORDER BY position) AS {m.value}_cumulative"
+        for m in models
+    )
+    credits = ",\n         ".join(
+        f"""CASE WHEN position = touches THEN value ELSE round(value * {m.value}_cumulative, 4) END
+           - CASE WHEN position = 1 THEN 0 ELSE round(value * ({m.value}_cumulative - {m.value}_share), 4) END
+           AS {m.value}_revenue,
+         CASE WHEN position = touches THEN 1 ELSE round({m.value}_cumulative, 6) END
+           - CASE WHEN position = 1 THEN 0 ELSE round({m.value}_cumulative - {m.value}_share, 6) END
+           AS {m.value}_conversions"""
+        for m in models
+    )
+    sums = ",\n       ".join(
+        f"sum({m.value}_conversions)::float8 AS {m.value}_conversions, "
+        f"sum({m.value}_revenue) AS {m.value}_revenue"
+        for m in models
+    )
+    nulls = ",\n       ".join("NULL::float8, NULL::numeric" for _ in models)
+    pages = "lp.page_id::text = c.key" if group is AttributionGroup.LANDING_PAGE else "FALSE"
+    sql = f"""
+WITH conversions AS ({_conversions(s, scope, kinds)}
+), visitors AS (
+  SELECT c.conversion_id, s.domain_id, s.visitor_id
+  FROM conversions c
+  JOIN leads l ON l.lead_id = c.lead_id
+  JOIN sessions s ON s.session_id = l.session_id
+  WHERE {conditions(domain)}
+  UNION
+  SELECT c.conversion_id, s.domain_id, s.visitor_id
+  FROM conversions c
+  JOIN leads l ON l.hashed_email = c.hashed_email
+  JOIN sessions s ON s.session_id = l.session_id
+  WHERE {conditions(domain)}
+), scoped AS (
+  SELECT c.* FROM conversions c
+  WHERE {"TRUE" if scope.domain_id is None else "c.conversion_id IN (SELECT conversion_id FROM visitors)"}
+), touches AS (
+  SELECT c.conversion_id, c.value, c.converted_at, coalesce(u.created_at, s.started_at) AS touched_at,
+         s.session_id, u.tracking_id, u.utm_source, u.utm_medium, u.utm_campaign, u.utm_content,
+         coalesce(u.page_id, s.first_page_id) AS page_id
+  FROM scoped c
+  JOIN visitors v ON v.conversion_id = c.conversion_id
+  JOIN sessions s ON s.domain_id = v.domain_id AND s.visitor_id = v.visitor_id
+  LEFT JOIN utm_tracking u ON u.session_id = s.session_id
+  WHERE coalesce(u.created_at, s.started_at) <= c.converted_at
+    AND coalesce(u.created_at, s.started_at) > c.converted_at - make_interval(days => {lookback})
+), ordered AS (
+  SELECT t.*,
+         row_number() OVER (PARTITION BY conversion_id ORDER BY touched_at, session_id, tracking_id)
+           AS position,
+         count(*) OVER (PARTITION BY conversion_id) AS touches,
+         -- The latest touch with a UTM source; the latest direct one when there is none.
+         row_number() OVER (PARTITION BY conversion_id
+                            ORDER BY utm_source IS NULL, touched_at DESC, session_id DESC, tracking_id DESC)
+           AS non_direct_rank,
+         power(0.5, extract(epoch FROM converted_at - touched_at) / (86400 * {half_life})) AS decay
+  FROM touches t
+), weighted AS (
+  SELECT o.*,
+         {shares}
+  FROM ordered o
+), shared AS (
+  SELECT w.*,
+         {cumulative}
+  FROM weighted w
+), credited AS (
+  SELECT {key} AS key,
+         {credits}
+  FROM shared t
+)
+SELECT false AS total, c.key, lp.page_url, lp.page_name, lp.page_variant,
+       {sums},
+       NULL::bigint AS conversions, NULL::numeric AS revenue,
+       NULL::bigint AS attributed_conversions, NULL::numeric AS attributed_revenue
+FROM credited c
+LEFT JOIN landing_pages lp ON {pages}
+GROUP BY c.key, lp.page_url, lp.page_name, lp.page_variant
+UNION ALL
+SELECT true, NULL, NULL, NULL, NULL,
+       {nulls},
+       count(*), coalesce(sum(value), 0),
+       count(*) FILTER (WHERE conversion_id IN (SELECT conversion_id FROM touches)),
+       coalesce(sum(value) FILTER (WHERE conversion_id IN (SELECT conversion_id FROM touches)), 0)
+FROM scoped
+ORDER BY 1, {models[0].value}_revenue DESC NULLS LAST, 2 NULLS LAST
+"""
+    return sql, s
