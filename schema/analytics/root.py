@@ -5,6 +5,7 @@ from strawberry.tools import merge_types
 
 from resolvers.analytics.access import check_analytics_access
 from resolvers.context import Info
+from schema.analytics.ab_tests import AbTestReports
 from schema.analytics.attribution import AttributionReports
 from schema.analytics.invoices import InvoiceReports
 from schema.analytics.marketing import MarketingReports
@@ -25,6 +26,7 @@ Analytics = merge_types(
         TransactionReports,
         TotalsReports,
         AttributionReports,
+        AbTestReports,
     ),
 )
 

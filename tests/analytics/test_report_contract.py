@@ -32,6 +32,7 @@ REPORTS = [
     ("sessionTotals", "count", {"groupBy": ("[GroupKey!]!", ["UTM_CONTENT", "DAY"])}),
     ("attribution", "revenue", {"model": ("AttributionModel!", "TIME_DECAY")}),
     ("compareModels", "key", {"groupBy": ("AttributionGroupBy", "LANDING_PAGE")}),
+    ("abTests", "visitors", {}),
 ]
 
 

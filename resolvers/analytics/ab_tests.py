@@ -1,0 +1,128 @@
+"""A/B tests per landing-page group: each variant's visitors and how many reached the goal, vs the control.
+
+The counts come from one SQL statement; the two-proportion z-test is computed here from them.
+"""
+
+import enum
+import math
+import uuid
+from dataclasses import dataclass
+from statistics import NormalDist
+
+from resolvers.analytics.scope import Scope
+from resolvers.analytics.statement import Statement, conditions
+from resolvers.errors import ArgumentError
+
+DEFAULT_MIN_VISITORS = 100
+# The normal approximation needs this many successes and failures in each arm.
+MIN_OUTCOMES = 5
+Z_95 = NormalDist().inv_cdf(0.975)
+
+
+class AbGoal(enum.Enum):
+    LEAD = "lead"
+    SALE = "sale"
+
+
+class AbVerdict(enum.Enum):
+    CONTROL = "control"
+    NOT_ENOUGH_DATA = "not_enough_data"
+    SIGNIFICANT = "significant"
+    NOT_SIGNIFICANT = "not_significant"
+    NO_CONTROL = "no_control"
+
+
+def ab_counts(scope: Scope, ab_test_id: uuid.UUID | None) -> tuple[str, Statement]:
+    """Per variant: visitors who viewed it in the period, those of them who left a lead on it in the period,
+    and those whose lead there became an offline conversion."""
+    s = Statement()
+    pages = [*s.equal("lp.ab_test_id", ab_test_id), *s.equal("lp.domain_id", scope.domain_id)]
+    sql = f"""
+WITH variants AS (
+  SELECT lp.page_id, lp.ab_test_id, lp.page_url, lp.page_name, lp.page_variant, lp.is_control
+  FROM landing_pages lp
+  WHERE lp.ab_test_id IS NOT NULL AND {conditions(pages)}
+), seen AS (
+  SELECT DISTINCT v.page_id, s.domain_id, s.visitor_id
+  FROM variants v
+  JOIN page_views pv ON pv.page_id = v.page_id
+  JOIN sessions s ON s.session_id = pv.session_id
+  WHERE {conditions(s.within("pv.created_at", scope.period))}
+), reached AS (
+  SELECT l.page_id, s.domain_id, s.visitor_id, bool_or(oc.conversion_id IS NOT NULL) AS sold
+  FROM variants v
+  JOIN leads l ON l.page_id = v.page_id
+  JOIN sessions s ON s.session_id = l.session_id
+  LEFT JOIN offline_conversions oc ON oc.lead_id = l.lead_id
+  WHERE {conditions(s.within("l.created_at", scope.period))}
+  GROUP BY l.page_id, s.domain_id, s.visitor_id
+)
+SELECT v.*,
+       count(seen.visitor_id) AS visitors,
+       count(r.visitor_id) AS leads,
+       count(r.visitor_id) FILTER (WHERE r.sold) AS conversions
+FROM variants v
+LEFT JOIN seen ON seen.page_id = v.page_id
+LEFT JOIN reached r ON r.page_id = seen.page_id AND r.domain_id = seen.domain_id
+                   AND r.visitor_id = seen.visitor_id
+GROUP BY v.page_id, v.ab_test_id, v.page_url, v.page_name, v.page_variant, v.is_control
+ORDER BY v.ab_test_id, v.is_control DESC, v.page_variant
+"""
+    return sql, s
+
+
+@dataclass(frozen=True)
+class Arm:
+    visitors: int
+    successes: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.successes / self.visitors if self.visitors else None
+
+    def enough(self, min_visitors: int) -> bool:
+        failures = self.visitors - self.successes
+        return self.visitors >= min_visitors and min(self.successes, failures) >= MIN_OUTCOMES
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A variant against the control: lift, two-sided p-value and 95% interval of the rate difference."""
+
+    verdict: AbVerdict
+    lift: float | None = None
+    p_value: float | None = None
+    difference: float | None = None
+    ci_low: float | None = None
+    ci_high: float | None = None
+
+
+def compare(variant: Arm, control: Arm | None, is_control: bool, min_visitors: int) -> Comparison:
+    if is_control:
+        return Comparison(AbVerdict.CONTROL)
+    if control is None:
+        return Comparison(AbVerdict.NO_CONTROL)
+    lift = None
+    if variant.rate is not None and control.rate:
+        lift = (variant.rate - control.rate) / control.rate
+    if not (variant.enough(min_visitors) and control.enough(min_visitors)):
+        return Comparison(AbVerdict.NOT_ENOUGH_DATA, lift=lift)
+    p1, n1, p2, n2 = variant.rate or 0.0, variant.visitors, control.rate or 0.0, control.visitors
+    pooled = (variant.successes + control.successes) / (n1 + n2)
+    z = (p1 - p2) / math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
+    p_value = math.erfc(abs(z) / math.sqrt(2))
+    margin = Z_95 * math.sqrt(p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2)
+    return Comparison(
+        AbVerdict.SIGNIFICANT if p_value < 0.05 else AbVerdict.NOT_SIGNIFICANT,
+        lift=lift,
+        p_value=p_value,
+        difference=p1 - p2,
+        ci_low=p1 - p2 - margin,
+        ci_high=p1 - p2 + margin,
+    )
+
+
+def checked_min_visitors(value: int) -> int:
+    if value < 1:
+        raise ArgumentError("minVisitors", f"must be at least 1: {value}")
+    return value
