@@ -30,6 +30,7 @@ from server.rate_limits import IngestRateLimits
 from server.request_log import RequestMiddleware
 from server.settings import Settings
 from server.tracker import tracker_script
+from server.trusted_documents import TrustedDocuments
 
 
 def create_app(
@@ -69,6 +70,7 @@ def create_app(
         app.state.sessions = create_sessionmaker(app.state.engine)
         app.state.reads = create_read_sessionmaker(app.state.engine)
         app.state.principal_cache = PrincipalCache(settings.key_cache_seconds)
+        app.state.trusted_documents = TrustedDocuments(app.state.reads, settings.key_cache_seconds)
         app.state.ingest_rate_limits = IngestRateLimits(
             settings.ingest_rate_per_key, settings.ingest_rate_per_ip
         )

@@ -5,19 +5,21 @@ import contextlib
 import datetime as dt
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import typer
 from rich.console import Console
 from rich.progress import Progress
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from integrations.secret_box import SecretBox
 from models import ApiKey
 from resolvers.context import Role
 from server import accounts_cli
 from server import keys as key_admin
+from server import trusted_documents as trusted
 from server.database import create_engine, create_sessionmaker, describe_host, libpq_url
 from server.dbcheck import DatabaseUnreachable, check_reachable, is_empty
 from server.embedded import embedded_postgres
@@ -31,6 +33,11 @@ app = typer.Typer(
 )
 keys_app = typer.Typer(help="Create, list and revoke API keys.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
+documents_app = typer.Typer(
+    help="Trusted documents: make a key run only the operations of a manifest.", no_args_is_help=True
+)
+app.add_typer(documents_app, name="documents")
+T = TypeVar("T")
 out = Console()
 err = Console(stderr=True)
 
@@ -238,6 +245,70 @@ def keys_revoke(
         except key_admin.KeyAdminError as error:
             raise fail(str(error)) from None
     out.print(f"Revoked {name}.", markup=False)
+
+
+KeyName = Annotated[str, typer.Argument(help="Name of the API key.")]
+
+
+def _with_sessions(url: str, action: Callable[[async_sessionmaker[AsyncSession]], Awaitable[T]]) -> T:
+    async def run() -> T:
+        engine = create_engine(url, Settings())
+        try:
+            return await action(create_sessionmaker(engine))
+        finally:
+            await engine.dispose()
+
+    try:
+        return asyncio.run(run())
+    except trusted.TrustedDocumentsError as error:
+        raise fail(str(error)) from None
+
+
+@documents_app.command("load")
+def documents_load(
+    name: KeyName,
+    manifest: Annotated[
+        Path, typer.Argument(help="Apollo's persisted query manifest, or {sha256: document}.")
+    ],
+    data_dir: DataDir = None,
+) -> None:
+    """Make the key run only the manifest's operations (replacing its list); each is checked first."""
+    from schema.schema import schema
+
+    try:
+        entries = trusted.parse_manifest(manifest.read_text(encoding="utf-8"), schema._schema)
+    except (OSError, UnicodeDecodeError) as error:
+        raise fail(f"cannot read {manifest}: {error}") from None
+    except trusted.TrustedDocumentsError as error:
+        raise fail(f"{manifest}: {error}") from None
+    with database(Settings(), data_dir, migrate=True) as url:
+        _with_sessions(url, lambda sessions: trusted.load(sessions, name, entries, str(manifest)))
+    out.print(
+        f"{name} now runs only the {len(entries)} operations of {manifest}.", markup=False, soft_wrap=True
+    )
+
+
+@documents_app.command("list")
+def documents_list(name: KeyName, data_dir: DataDir = None) -> None:
+    """The key's trusted documents: name and SHA-256 of each."""
+    with database(Settings(), data_dir, migrate=True) as url:
+        found = _with_sessions(url, lambda sessions: trusted.listing(sessions, name))
+    if found is None:
+        out.print(f"{name} has no list: it runs any operation its role allows.", markup=False, soft_wrap=True)
+        return
+    header, documents = found
+    loaded = f"{header.loaded_at:%Y-%m-%d %H:%M}"
+    sys.stdout.write(f"{name}: {len(documents)} operations from {header.source}, loaded {loaded}\n")
+    for document in documents:
+        sys.stdout.write(f"{document.sha256}  {document.name or '-'}\n")
+
+
+@documents_app.command("clear")
+def documents_clear(name: KeyName, data_dir: DataDir = None) -> None:
+    """Drop the key's list: it runs any operation its role allows again."""
+    with database(Settings(), data_dir, migrate=True) as url:
+        _with_sessions(url, lambda sessions: trusted.clear(sessions, name))
+    out.print(f"{name} runs any operation its role allows again.", markup=False, soft_wrap=True)
 
 
 @app.command()

@@ -82,6 +82,13 @@ def error_response(status: int, message: str, media_type: str = JSON) -> Respons
     return Response(body, status_code=status, media_type=media_type, headers=headers)
 
 
+def graphql_error_response(message: str, code: Code, media_type: str) -> Response:
+    """A GraphQL response holding one request error, with the status its media type and code call for."""
+    answer: GraphQLHTTPResponse = {"errors": [{"message": message, "extensions": {"code": code.value}}]}
+    status = 400 if code is Code.BAD_REQUEST else response_status(answer, media_type)
+    return Response(encode_json(answer), status_code=status, media_type=media_type)
+
+
 def decode_json(body: str | bytes) -> object:
     """The request body as JSON, or a 400 that says what is wrong with it (orjson caps nesting at 1024)."""
     try:

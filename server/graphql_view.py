@@ -29,11 +29,13 @@ from server.graphql_http import (
     decode_json,
     encode_json,
     error_response,
+    graphql_error_response,
     post_request,
     response_status,
     scope_media_type,
 )
 from server.http_body import read_body, replay
+from server.trusted_documents import TrustedDocuments, sha256_hex
 from telemetry.request import note_operation
 
 log = logging.getLogger("rastro.graphql")
@@ -218,17 +220,26 @@ class GraphQLEndpoint:
             except HTTPException as error:
                 await error_response(error.status_code, error.reason, media_type)(scope, receive, send)
                 return
+            if not await self.trusted(scope, request):
+                message = "This API key runs only its trusted documents, and this is not one of them"
+                refusal = graphql_error_response(message, Code.PERSISTED_QUERY_NOT_IN_LIST, media_type)
+                await refusal(scope, receive, send)
+                return
             answer = None if self.compiled is None else await self.compiled_answer(scope, request)
             if answer is not None:
-                headers = [
-                    (b"content-type", media_type.encode()),
-                    (b"content-length", str(len(answer)).encode()),
-                ]
-                await send({"type": "http.response.start", "status": 200, "headers": headers})
-                await send({"type": "http.response.body", "body": answer})
+                await Response(answer, media_type=media_type)(scope, receive, send)
                 return
             receive = replay(body, receive)
         await self.view(scope, receive, send)
+
+    async def trusted(self, scope: Scope, request: GraphQLRequestData) -> bool:
+        """False when the key has a list of trusted documents and this document is not in it."""
+        principal: Principal | None = scope.get("state", {}).get("principal")
+        if principal is None or request.query is None:
+            return True
+        documents: TrustedDocuments = scope["app"].state.trusted_documents
+        allowed = await documents.hashes(principal.key_id)
+        return allowed is None or sha256_hex(request.query) in allowed
 
     async def compiled_answer(self, scope: Scope, request: GraphQLRequestData) -> bytes | None:
         assert self.compiled is not None

@@ -1,21 +1,18 @@
 """Apollo's automatic persisted queries: a request may send a document's SHA-256 instead of the document."""
 
-import hashlib
-import re
 from typing import Any
 
 import orjson
 from cachetools import LRUCache
 from starlette.datastructures import Headers
-from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
-from strawberry.http import GraphQLHTTPResponse
 
 from resolvers.errors import Code
-from server.graphql_http import JSON, accepted_media_type, response_status
+from resolvers.key_material import hash_key
+from server.auth import AuthError, parse_authorization
+from server.graphql_http import JSON, accepted_media_type, graphql_error_response
 from server.http_body import read_body, replay
-
-SHA256_HEX = re.compile(r"[0-9a-f]{64}")
+from server.trusted_documents import SHA256_HEX, TrustedDocuments, sha256_hex
 
 
 class PersistedQueryError(Exception):
@@ -23,10 +20,6 @@ class PersistedQueryError(Exception):
         super().__init__(message)
         self.message = message
         self.code = code
-
-
-def sha256_hex(document: str) -> str:
-    return hashlib.sha256(document.encode()).hexdigest()
 
 
 def persisted_hash(extension: Any) -> str:
@@ -64,13 +57,13 @@ class PersistedQueries:
         body = await read_body(receive)
         if b"persistedQuery" in body:
             try:
-                body = self.resolve(body)
+                body = await self.resolve(scope, body)
             except PersistedQueryError as error:
                 await self.refuse(scope, receive, send, error)
                 return
         await self.app(scope, replay(body, receive), send)
 
-    def resolve(self, body: bytes) -> bytes:
+    async def resolve(self, scope: Scope, body: bytes) -> bytes:
         """The body to run: as sent, or with the document its hash stands for."""
         try:
             payload = orjson.loads(body)
@@ -91,15 +84,22 @@ class PersistedQueries:
             return body
         if query is not None:
             return body  # the endpoint says the query must be a string
-        document = self.documents.get(digest)
+        document = self.documents.get(digest) or await self.trusted(scope, digest)
         if document is None:
             raise PersistedQueryError("PersistedQueryNotFound", Code.PERSISTED_QUERY_NOT_FOUND)
         return orjson.dumps({**payload, "query": document})
 
+    async def trusted(self, scope: Scope, digest: str) -> str | None:
+        """The document of `digest` in the trusted list of the request's key (checked by auth next)."""
+        try:
+            key = parse_authorization(Headers(scope=scope).get("authorization"))
+        except AuthError:
+            return None
+        if key is None:
+            return None
+        documents: TrustedDocuments = scope["app"].state.trusted_documents
+        return await documents.document(hash_key(key), digest)
+
     async def refuse(self, scope: Scope, receive: Receive, send: Send, error: PersistedQueryError) -> None:
         media_type = accepted_media_type(Headers(scope=scope).get("accept")) or JSON
-        answer: GraphQLHTTPResponse = {
-            "errors": [{"message": error.message, "extensions": {"code": error.code.value}}]
-        }
-        status = 400 if error.code is Code.BAD_REQUEST else response_status(answer, media_type)
-        await Response(orjson.dumps(answer), status_code=status, media_type=media_type)(scope, receive, send)
+        await graphql_error_response(error.message, error.code, media_type)(scope, receive, send)
