@@ -11,6 +11,7 @@ from integrations.secret_box import SecretBox
 from resolvers.compiled.extension import CompiledExecution
 from resolvers.compiled.reads import CompiledReads
 from resolvers.ingest.ingestion import Ingestion
+from resolvers.ingest.places import Places
 from resolvers.ingest.visitors import BotFilter, VisitorSalt
 from schema.schema import ExtensionFactory, build_schema, cache_extensions, limit_extensions
 from schema.validation import NameArgumentsInValueErrors
@@ -74,8 +75,9 @@ def create_app(
         app.state.ingest_rate_limits = IngestRateLimits(
             settings.ingest_rate_per_key, settings.ingest_rate_per_ip
         )
+        places = Places(settings.ingest_cache_seconds)
         app.state.ingestion = Ingestion(
-            app.state.sessions, BotFilter(settings.bot_user_agents), VisitorSalt()
+            app.state.sessions, BotFilter(settings.bot_user_agents), VisitorSalt(), places
         )
         key = settings.secret_key
         app.state.secret_box = None if key is None else SecretBox(key.get_secret_value())

@@ -8,7 +8,6 @@ import uuid
 from typing import Any
 
 import orjson
-from sqlalchemy import text
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -22,11 +21,6 @@ from resolvers.mutations.outcome import ErrorCode, Failure
 from server.auth import AuthError, authenticate, parse_authorization
 
 PREFLIGHT_MAX_AGE = "86400"
-DOMAIN_BY_ID = text("SELECT domain_id, allowed_origins FROM domains WHERE domain_id = :domain_id")
-DOMAIN_BY_HOST = text("""
-SELECT domain_id, allowed_origins FROM domains WHERE domain_name IN (:host, :bare)
-ORDER BY domain_name = :host DESC LIMIT 1
-""")
 
 
 def _json(status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> Response:
@@ -81,18 +75,18 @@ async def _principal(request: Request, key: str | None) -> Principal | Response:
 
 async def _allowed_origins(
     request: Request, principal: Principal, url: str | None
-) -> tuple[uuid.UUID, list[str]] | None:
+) -> tuple[uuid.UUID, tuple[str, ...]] | None:
     """The domain the beacon is for (the key's, else the URL's) and its allowed origins."""
+    places = request.app.state.ingestion.places
     async with request.app.state.reads() as session:
         if principal.domain_id is not None:
-            row = (await session.execute(DOMAIN_BY_ID, {"domain_id": principal.domain_id})).one_or_none()
+            row = await places.domain_by_id(session, principal.domain_id)
         else:
             parsed = None if url is None else parse_page_url(url, ("url",))
             if parsed is None or isinstance(parsed, Failure):
                 return None
-            params = {"host": parsed.host, "bare": parsed.host.removeprefix("www.")}
-            row = (await session.execute(DOMAIN_BY_HOST, params)).one_or_none()
-    return None if row is None else (row.domain_id, list(row.allowed_origins))
+            row = await places.domain_by_host(session, parsed.host)
+    return None if row is None else (row.domain_id, row.allowed_origins)
 
 
 async def _record(ingestion: Ingestion, beacon: Beacon, sender: Sender) -> list[Failure]:

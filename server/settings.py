@@ -55,6 +55,8 @@ class Settings(BaseSettings):
     # Tracking requests (/collect, ingest keys) per key and per client IP, in each worker ("N/second|minute").
     ingest_rate_per_key: str = "6000/minute"
     ingest_rate_per_ip: str = "120/minute"
+    # How long a worker remembers domains and landing pages for tracking (changes elsewhere take this long).
+    ingest_cache_seconds: float = Field(default=5.0, ge=0)
     collect_max_body_bytes: int = Field(default=65_536, ge=1024)
     # Tracking from user agents holding any of these (case-insensitive) is answered but not recorded.
     bot_user_agents: list[str] = Field(

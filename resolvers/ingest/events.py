@@ -8,6 +8,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from resolvers.ingest.checks import events_failures, sender_failures
+from resolvers.ingest.places import Places
 from resolvers.ingest.requests import EventRequest, Sender, SessionRef
 from resolvers.ingest.sessions import find_session
 from resolvers.mutations.outcome import Failure
@@ -53,12 +54,12 @@ def _row(event: EventRequest) -> dict[str, object]:
 
 
 async def record_events(
-    session: AsyncSession, ref: SessionRef, events: list[EventRequest], sender: Sender
+    session: AsyncSession, places: Places, ref: SessionRef, events: list[EventRequest], sender: Sender
 ) -> EventsOutcome:
     errors = events_failures(events, ("input", "events")) + sender_failures(sender, ("input",))
     if errors:
         return EventsOutcome(errors=errors)
-    found = await find_session(session, ref, sender)
+    found = await find_session(session, places, ref, sender)
     if isinstance(found, Failure):
         return EventsOutcome(errors=[found])
     rows = json.dumps([_row(event) for event in events])

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from resolvers.context import Principal, Role
 from resolvers.ingest.events import EventsOutcome, record_events
 from resolvers.ingest.leads import LeadOutcome, capture_lead
+from resolvers.ingest.places import Places
 from resolvers.ingest.requests import EventRequest, LeadRequest, Sender, SessionRef, VisitRequest
 from resolvers.ingest.visitors import BotFilter, VisitorSalt
 from resolvers.ingest.visits import VisitOutcome, record_visit
@@ -27,22 +28,23 @@ class Ingestion:
     sessions: async_sessionmaker[AsyncSession]
     bots: BotFilter
     salt: VisitorSalt
+    places: Places
 
     async def visit(self, request: VisitRequest, sender: Sender) -> VisitOutcome:
         if self.bots.is_bot(sender.user_agent):
             return VisitOutcome(counted=False)
         async with write_transaction_of(self.sessions, "trackVisit") as session:
             # Every failure is found before the first write.
-            return await record_visit(session, request, sender, await self.salt.get(session))
+            return await record_visit(session, self.places, request, sender, await self.salt.get(session))
 
     async def events(self, ref: SessionRef, events: list[EventRequest], sender: Sender) -> EventsOutcome:
         if self.bots.is_bot(sender.user_agent):
             return EventsOutcome(counted=False)
         async with write_transaction_of(self.sessions, "trackEvents") as session:
-            return await record_events(session, ref, events, sender)
+            return await record_events(session, self.places, ref, events, sender)
 
     async def lead(self, request: LeadRequest, sender: Sender) -> LeadOutcome:
         if self.bots.is_bot(sender.user_agent):
             return LeadOutcome(counted=False)
         async with write_transaction_of(self.sessions, "captureLead") as session:
-            return await capture_lead(session, request, sender)
+            return await capture_lead(session, self.places, request, sender)

@@ -13,7 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from resolvers.ingest.checks import sender_failures
-from resolvers.ingest.places import PageUrl, parse_page_url
+from resolvers.ingest.places import PageUrl, Places, parse_page_url
 from resolvers.ingest.requests import LeadRequest, Sender
 from resolvers.ingest.sessions import find_session
 from resolvers.mutations.input_checks import text_failures
@@ -120,7 +120,9 @@ def _trimmed(value: str | None) -> str | None:
     return value.strip() or None if value is not None else None
 
 
-async def capture_lead(session: AsyncSession, request: LeadRequest, sender: Sender) -> LeadOutcome:
+async def capture_lead(
+    session: AsyncSession, places: Places, request: LeadRequest, sender: Sender
+) -> LeadOutcome:
     columns, errors = lead_columns(request)
     errors += sender_failures(sender, ("input",))
     url = None if request.url is None else parse_page_url(request.url, ("input", "url"))
@@ -128,7 +130,7 @@ async def capture_lead(session: AsyncSession, request: LeadRequest, sender: Send
         errors.append(url)
     if errors:
         return LeadOutcome(errors=errors)
-    found = await find_session(session, request.session, sender)
+    found = await find_session(session, places, request.session, sender)
     if isinstance(found, Failure):
         return LeadOutcome(errors=[found])
     params = {"session_id": found.session_id, **columns}

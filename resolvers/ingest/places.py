@@ -2,8 +2,10 @@
 
 import uuid
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
+from cachetools import TTLCache
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -36,32 +38,11 @@ def parse_page_url(raw: str, field: FieldPath) -> PageUrl | Failure:
     return PageUrl(host=host, path=path, query=parts.query)
 
 
-FIND_DOMAIN = text("""
-SELECT domain_id, is_active FROM domains WHERE domain_name IN (:host, :bare)
-ORDER BY domain_name = :host DESC LIMIT 1
+DOMAIN_COLUMNS = "SELECT domain_id, is_active, allowed_origins FROM domains"
+FIND_DOMAIN = text(f"""
+{DOMAIN_COLUMNS} WHERE domain_name IN (:host, :bare) ORDER BY domain_name = :host DESC LIMIT 1
 """)
-
-
-@dataclass(frozen=True)
-class DomainFound:
-    domain_id: uuid.UUID
-
-
-async def find_domain(
-    session: AsyncSession, url: PageUrl, bound_to: uuid.UUID | None, field: FieldPath
-) -> DomainFound | Failure:
-    """The active domain registered for the URL's host (with or without www.), and the key's own."""
-    bare = url.host.removeprefix("www.")
-    row = (await session.execute(FIND_DOMAIN, {"host": url.host, "bare": bare})).one_or_none()
-    if row is None:
-        return invalid(field, f"{url.host} is not a registered domain; an admin adds it with createDomain")
-    if not row.is_active:
-        return invalid(field, f"{url.host} is inactive: its visits are not recorded")
-    if bound_to is not None and row.domain_id != bound_to:
-        return invalid(field, f"{url.host} is not the domain of this ingest key")
-    return DomainFound(row.domain_id)
-
-
+DOMAIN_BY_ID = text(f"{DOMAIN_COLUMNS} WHERE domain_id = :domain_id")
 FIND_PAGE = text("""
 SELECT page_id FROM landing_pages
 WHERE domain_id = :domain_id AND page_url = :path
@@ -71,6 +52,75 @@ LIMIT 1
 INSERT_PAGE = text(
     "INSERT INTO landing_pages (domain_id, page_url) VALUES (:domain_id, :path) RETURNING page_id"
 )
+
+
+@dataclass(frozen=True)
+class DomainRow:
+    domain_id: uuid.UUID
+    is_active: bool
+    allowed_origins: tuple[str, ...]
+
+
+class Places:
+    """Domains and landing pages by what visits name them by, remembered for `seconds` in this process.
+
+    Every visit looks them up; they change rarely. Admin changes made through this process clear it; other
+    processes see them within `seconds` (RASTRO_INGEST_CACHE_SECONDS).
+    """
+
+    def __init__(self, seconds: float) -> None:
+        size, ttl = (4096, seconds) if seconds > 0 else (1, 1e-9)
+        self._domains: TTLCache[Any, DomainRow | None] = TTLCache(size, ttl)
+        self._pages: TTLCache[tuple[uuid.UUID, str, str | None], uuid.UUID] = TTLCache(size * 16, ttl)
+
+    def clear(self) -> None:
+        self._domains.clear()
+        self._pages.clear()
+
+    async def _domain(
+        self, session: AsyncSession, cache_key: Any, query: Any, params: dict[str, Any]
+    ) -> DomainRow | None:
+        if cache_key in self._domains:
+            return self._domains[cache_key]
+        row = (await session.execute(query, params)).one_or_none()
+        found = None if row is None else DomainRow(row.domain_id, row.is_active, tuple(row.allowed_origins))
+        self._domains[cache_key] = found
+        return found
+
+    async def domain_by_host(self, session: AsyncSession, host: str) -> DomainRow | None:
+        params = {"host": host, "bare": host.removeprefix("www.")}
+        return await self._domain(session, ("host", host), FIND_DOMAIN, params)
+
+    async def domain_by_id(self, session: AsyncSession, domain_id: uuid.UUID) -> DomainRow | None:
+        return await self._domain(session, ("id", domain_id), DOMAIN_BY_ID, {"domain_id": domain_id})
+
+    async def page(
+        self, session: AsyncSession, domain_id: uuid.UUID, path: str, variant: str | None
+    ) -> uuid.UUID:
+        key = (domain_id, path, variant)
+        page_id = self._pages.get(key)
+        if page_id is not None:
+            return page_id
+        found = await session.scalar(FIND_PAGE, {"domain_id": domain_id, "path": path, "variant": variant})
+        if found is None:
+            # Not remembered: this transaction may yet roll the new page back.
+            return await landing_page(session, domain_id, path, variant)
+        page_id = self._pages[key] = uuid.UUID(str(found))
+        return page_id
+
+
+async def find_domain(
+    session: AsyncSession, places: Places, url: PageUrl, bound_to: uuid.UUID | None, field: FieldPath
+) -> DomainRow | Failure:
+    """The active domain registered for the URL's host (with or without www.), and the key's own."""
+    row = await places.domain_by_host(session, url.host)
+    if row is None:
+        return invalid(field, f"{url.host} is not a registered domain; an admin adds it with createDomain")
+    if not row.is_active:
+        return invalid(field, f"{url.host} is inactive: its visits are not recorded")
+    if bound_to is not None and row.domain_id != bound_to:
+        return invalid(field, f"{url.host} is not the domain of this ingest key")
+    return row
 
 
 async def landing_page(

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from resolvers.ingest.places import find_domain, parse_page_url
+from resolvers.ingest.places import Places, find_domain, parse_page_url
 from resolvers.ingest.requests import Sender, SessionRef
 from resolvers.mutations.outcome import ErrorCode, Failure, FieldPath, invalid
 
@@ -28,7 +28,9 @@ def _not_found(field: FieldPath, message: str) -> Failure:
     return Failure(ErrorCode.NOT_FOUND, field, message)
 
 
-async def find_session(session: AsyncSession, ref: SessionRef, sender: Sender) -> SessionFound | Failure:
+async def find_session(
+    session: AsyncSession, places: Places, ref: SessionRef, sender: Sender
+) -> SessionFound | Failure:
     if ref.session_id is not None:
         field: FieldPath = ("input", "sessionId")
         row = (await session.execute(BY_ID, {"id": ref.session_id})).one_or_none()
@@ -42,7 +44,7 @@ async def find_session(session: AsyncSession, ref: SessionRef, sender: Sender) -
     url = parse_page_url(ref.url, ("input", "url"))
     if isinstance(url, Failure):
         return url
-    domain = await find_domain(session, url, sender.domain_id, ("input", "url"))
+    domain = await find_domain(session, places, url, sender.domain_id, ("input", "url"))
     if isinstance(domain, Failure):
         return domain
     params = {"domain_id": domain.domain_id, "visitor_id": ref.visitor_id}

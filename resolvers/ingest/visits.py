@@ -1,8 +1,9 @@
 """A visit (scenario 1): find or start the visitor's session, record its UTM capture, page view and journey.
 
 Session rules: a session continues unless it has been idle for 30 minutes, is 24 hours old, or the visit
-brings a new campaign or click id. One visitor's visits are serialised by a transaction-scoped advisory
-lock, so concurrent first hits make one session; counters are incremented in SQL, never in Python.
+brings a new campaign or click id. One visitor's visits are serialised by the lock on their journey row,
+taken first (an upsert), so concurrent first hits make one session; counters are incremented in SQL, never
+in Python.
 """
 
 import datetime as dt
@@ -16,7 +17,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from resolvers.ingest.checks import param_failures, sender_failures
-from resolvers.ingest.places import PageUrl, find_domain, landing_page, parse_page_url
+from resolvers.ingest.places import PageUrl, Places, find_domain, parse_page_url
 from resolvers.ingest.requests import CLICK_ID_COLUMNS, CLICK_IDS, UTM_KEYS, Sender, VisitRequest
 from resolvers.ingest.visitors import fallback_visitor_id
 from resolvers.mutations.input_checks import text_failures
@@ -45,7 +46,13 @@ class VisitOutcome:
     errors: list[Failure] = field(default_factory=list)
 
 
-LOCK_VISITOR = text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))")
+# First: counts the page view and locks the visitor's journey row until commit.
+JOURNEY = text("""
+INSERT INTO visitor_journeys AS j (visitor_id, domain_id, total_sessions, total_page_views)
+VALUES (:visitor_id, :domain_id, 0, 1)
+ON CONFLICT (visitor_id, domain_id) DO UPDATE
+SET total_page_views = j.total_page_views + 1, last_visit_at = greatest(j.last_visit_at, now())
+""")
 LATEST_SESSION = text("""
 SELECT s.session_id, now() - s.started_at AS age, now() - s.last_activity_at AS idle,
        u.utm_campaign, u.gclid, u.fbclid, u.ttclid, u.li_fat_id,
@@ -82,11 +89,8 @@ pv AS (
     RETURNING view_id, view_order
 ),
 j AS (
-    INSERT INTO visitor_journeys AS j (visitor_id, domain_id, total_sessions, total_page_views)
-    VALUES (:visitor_id, :domain_id, 1, 1)
-    ON CONFLICT (visitor_id, domain_id) DO UPDATE
-    SET total_sessions = j.total_sessions + :sessions_added, total_page_views = j.total_page_views + 1,
-        last_visit_at = greatest(j.last_visit_at, now())
+    UPDATE visitor_journeys SET total_sessions = total_sessions + 1
+    WHERE visitor_id = :visitor_id AND domain_id = :domain_id AND :new_session
     RETURNING 1
 ),
 u AS (
@@ -148,7 +152,7 @@ def starts_new_session(latest: Any, tracked: dict[str, str]) -> bool:
 
 
 async def record_visit(
-    session: AsyncSession, request: VisitRequest, sender: Sender, salt: str
+    session: AsyncSession, places: Places, request: VisitRequest, sender: Sender, salt: str
 ) -> VisitOutcome:
     url_field: FieldPath = ("input", "url")
     url = parse_page_url(request.url, url_field)
@@ -161,14 +165,14 @@ async def record_visit(
     )
     if errors:
         return VisitOutcome(errors=errors)
-    domain = await find_domain(session, url, sender.domain_id, url_field)
+    domain = await find_domain(session, places, url, sender.domain_id, url_field)
     if isinstance(domain, Failure):
         return VisitOutcome(errors=[domain])
     visitor_id = (request.visitor_id or "").strip() or fallback_visitor_id(
         salt, sender.client_ip, sender.user_agent, url.host.removeprefix("www.")
     )
-    page_id = await landing_page(session, domain.domain_id, url.path, request.page_variant)
-    await session.execute(LOCK_VISITOR, {"key": f"visitor:{domain.domain_id}:{visitor_id}"})
+    page_id = await places.page(session, domain.domain_id, url.path, request.page_variant)
+    await session.execute(JOURNEY, {"domain_id": domain.domain_id, "visitor_id": visitor_id})
     latest = (
         await session.execute(LATEST_SESSION, {"domain_id": domain.domain_id, "visitor_id": visitor_id})
     ).one_or_none()
@@ -179,7 +183,7 @@ async def record_visit(
         "domain_id": domain.domain_id,
         "visitor_id": visitor_id,
         "page_id": page_id,
-        "sessions_added": 1 if new_session else 0,
+        "new_session": new_session,
         # Every session's first visit is captured (IP, user agent, device), and any visit with UTMs.
         "capture": new_session or bool(tracked),
         **{key: tracked.get(key) for key in (*UTM_KEYS, *CLICK_ID_COLUMNS)},

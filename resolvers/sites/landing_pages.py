@@ -13,7 +13,7 @@ from resolvers.ingest.places import parse_page_url
 from resolvers.mutations.input_checks import text_failures
 from resolvers.mutations.outcome import ErrorCode, Failure, conflict, invalid
 from resolvers.mutations.transaction import write_transaction
-from resolvers.sites.domains import refuse_non_admins
+from resolvers.sites.domains import forget_places, refuse_non_admins
 
 
 @dataclass(frozen=True)
@@ -69,6 +69,7 @@ async def upsert_landing_page(context: Context, request: PageRequest) -> PageOut
         "ab_test_id": request.ab_test_id,
         "is_active": request.is_active,
     }
+    forget_places(context)
     async with write_transaction(context, "upsertLandingPage") as session:
         if (
             await session.scalar(select(Domain.domain_id).where(Domain.domain_id == request.domain_id))

@@ -12,6 +12,7 @@ from resolvers.sites.domains import (
     NewDomain,
     camel,
     create_domain,
+    forget_places,
     update_domain,
 )
 from schema.mutations.errors import MutationError, mutation_errors
@@ -102,7 +103,9 @@ class DomainMutations:
             allowed_origins=input.allowed_origins,
             is_active=input.is_active,
         )
-        return payload(await create_domain(info.context, request))
+        outcome = await create_domain(info.context, request)
+        forget_places(info.context)  # again after commit: a visit in between may have remembered the old
+        return payload(outcome)
 
     @strawberry.mutation(
         description="Change a site's name, URL, metadata, allowed origins or activity. Needs admin."
@@ -117,4 +120,6 @@ class DomainMutations:
             allowed_origins=input.allowed_origins,
             is_active=input.is_active,
         )
-        return payload(await update_domain(info.context, request))
+        outcome = await update_domain(info.context, request)
+        forget_places(info.context)  # again after commit: a visit in between may have remembered the old
+        return payload(outcome)

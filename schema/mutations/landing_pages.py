@@ -6,6 +6,7 @@ from typing import Any
 import strawberry
 
 from resolvers.context import Info
+from resolvers.sites.domains import forget_places
 from resolvers.sites.landing_pages import PageRequest, upsert_landing_page
 from schema.mutations.errors import MutationError, mutation_errors
 from schema.mutations.results import row_field
@@ -49,6 +50,7 @@ class LandingPageMutations:
             is_active=input.is_active,
         )
         outcome = await upsert_landing_page(info.context, request)
+        forget_places(info.context)  # again after commit: a visit in between may have remembered the old
         return LandingPagePayload(
             landing_page=outcome.page, created=outcome.created, errors=mutation_errors(outcome.errors)
         )
