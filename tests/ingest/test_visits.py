@@ -225,3 +225,18 @@ def test_the_crawler_list_is_configurable(db_url: str, make_key: KeyMaker, site:
         monitor = visit(client, {"url": site.url(), "client": {"userAgent": "MeuMonitor/1.0"}})
         googlebot = visit(client, {"url": site.url(), "client": {"userAgent": "Googlebot/2.1"}})
     assert monitor["counted"] is False and googlebot["counted"] is True
+
+
+def test_the_viewer_role_does_not_see_the_captured_ip_or_user_agent(
+    ingest: httpx.Client, server: LiveServer, make_key: KeyMaker, site: Site
+) -> None:
+    visit(ingest, {"url": site.url("/oferta", UTMS), "visitorId": "v-1"})
+    query = "{ sessions(first: 5) { nodes { utmTrackings { nodes { clientIp userAgent utmSource } } } } }"
+
+    def captures(role: str) -> list[dict[str, object]]:
+        with server.client(make_key(role)) as client:
+            data = client.post("/graphql", json={"query": query}).json()["data"]
+        return [u for s in data["sessions"]["nodes"] for u in s["utmTrackings"]["nodes"]]
+
+    assert captures("viewer") == [{"clientIp": None, "userAgent": None, "utmSource": "google"}]
+    assert captures("analyst") == [{"clientIp": "203.0.113.7", "userAgent": BROWSER, "utmSource": "google"}]
