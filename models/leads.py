@@ -3,7 +3,7 @@
 import datetime as dt
 import uuid
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, SmallInteger, String, Text, text
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, SmallInteger, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, Timestamps, jsonb, money2, str20, str50, str100, str255, str320, uuid_pk
@@ -68,6 +68,7 @@ class LeadStage(Timestamps, Base):
         CheckConstraint("probability BETWEEN 0 AND 100", name="probability"),
         Index("idx_lead_stages_lead_created", "lead_id", "created_at"),
         Index("idx_lead_stages_stage_name", "stage_name"),
+        Index("idx_lead_stages_lead_order", "lead_id", "created_at", "recorded_seq", unique=True),
     )
 
     stage_id: Mapped[uuid_pk]
@@ -77,6 +78,10 @@ class LeadStage(Timestamps, Base):
     probability: Mapped[int | None] = mapped_column(SmallInteger)  # percent
     changed_by: Mapped[str255] = mapped_column(server_default="system")
     reason: Mapped[str | None] = mapped_column(Text)
+    # Order of recording: of two stages of the same instant, the one recorded later is in effect.
+    recorded_seq: Mapped[int] = mapped_column(
+        BigInteger, server_default=text("nextval('lead_stages_recorded_seq_seq')")
+    )
 
 
 class IntegrationLog(Timestamps, Base):

@@ -12,7 +12,9 @@ PAGE_VIEWS = asc("order", models.PageView.session_id, models.PageView.view_order
 PAGE_VIEWS_BY_TIME = desc("created", models.PageView.created_at, models.PageView.view_id)
 EVENTS = asc("created", models.Event.created_at, models.Event.event_id)
 LEADS = desc("created", models.Lead.created_at, models.Lead.lead_id)
-LEAD_STAGES = asc("chronological", models.LeadStage.created_at, models.LeadStage.stage_id)
+# Stages of the same instant in the order they were recorded: the later one is the lead's current stage.
+LEAD_STAGES = asc("recorded", models.LeadStage.created_at, models.LeadStage.recorded_seq)
+LATEST_STAGE = desc("latest", models.LeadStage.created_at, models.LeadStage.recorded_seq)
 OFFLINE_CONVERSIONS = desc(
     "date", models.OfflineConversion.conversion_date, models.OfflineConversion.conversion_id
 )

@@ -9,6 +9,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import LeadStage
+from resolvers import orderings
 from resolvers.mutations.outcome import Failure, conflict
 
 STAGES = ("new", "qualified", "proposal", "negotiation", "won", "lost")
@@ -29,7 +30,7 @@ async def stage_at(session: AsyncSession, lead_id: uuid.UUID, moment: dt.datetim
     query = (
         select(LeadStage)
         .where(LeadStage.lead_id == lead_id, LeadStage.created_at <= moment)
-        .order_by(LeadStage.created_at.desc(), LeadStage.stage_id.desc())
+        .order_by(*orderings.LATEST_STAGE.clauses())
         .limit(1)
     )
     return await session.scalar(query)

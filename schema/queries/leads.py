@@ -19,7 +19,7 @@ from schema.inputs import DateTimeRange, OrderDirection, in_range, utm_matches
 from schema.node import exposed, lookup
 from schema.pagination import Connection
 from schema.types.conversions import OfflineConversion, SyncState
-from schema.types.leads import LATEST_STAGE, Lead
+from schema.types.leads import Lead
 
 LOOKUPS = ("leadId", "externalId", "email")
 
@@ -82,7 +82,7 @@ class OfflineConversionOrder:
 def latest_stage_name() -> ColumnElement[str]:
     s = models.LeadStage
     latest = select(s.stage_name).where(s.lead_id == models.Lead.lead_id)
-    return latest.order_by(*LATEST_STAGE.clauses()).limit(1).scalar_subquery()
+    return latest.order_by(*orderings.LATEST_STAGE.clauses()).limit(1).scalar_subquery()
 
 
 def lead_filters(value: LeadFilter | None) -> list[ColumnElement[bool]]:

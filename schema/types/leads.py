@@ -9,7 +9,6 @@ import strawberry
 from strawberry.scalars import JSON
 
 import models
-from loaders.keyset import desc
 from loaders.relation import ColumnRead, reads
 from resolvers import orderings
 from resolvers.context import Info
@@ -31,7 +30,6 @@ CONVERSIONS = "schema.types.conversions"
 TRACKING = "schema.types.tracking"
 HERE = "schema.types.leads"
 
-LATEST_STAGE = desc("latest", models.LeadStage.created_at, models.LeadStage.stage_id)
 STAGES = relation(
     models.LeadStage.lead_id, "lead_id", orderings.LEAD_STAGES, (("stageName", models.LeadStage.stage_name),)
 )
@@ -101,7 +99,7 @@ class Lead(Node):
         self, root: strawberry.Parent[models.Lead], info: Info
     ) -> Annotated["LeadStage", strawberry.lazy(HERE)] | None:
         stage = await first_row(
-            info, models.LeadStage, (models.LeadStage.lead_id,), root.lead_id, LATEST_STAGE
+            info, models.LeadStage, (models.LeadStage.lead_id,), root.lead_id, orderings.LATEST_STAGE
         )
         return cast("LeadStage | None", stage)
 

@@ -13,7 +13,7 @@ from tests.mutations.graphql import CHANGE_LEAD_STAGE, only_error, send
 
 STAGES_OF_LEAD = (
     "SELECT stage_id, stage_name, stage_value, probability, changed_by, reason, created_at"
-    " FROM lead_stages WHERE lead_id = $1 ORDER BY created_at DESC, stage_id DESC"
+    " FROM lead_stages WHERE lead_id = $1 ORDER BY created_at DESC, recorded_seq DESC"
 )
 
 

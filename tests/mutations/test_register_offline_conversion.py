@@ -18,7 +18,9 @@ from tests.mutations.graphql import CHANGE_LEAD_STAGE, REGISTER_OFFLINE_CONVERSI
 PLATFORMS = ("google_ads", "linkedin", "meta", "tiktok")
 CONVERSION = "SELECT * FROM offline_conversions WHERE conversion_id = $1"
 OUTBOX = "SELECT * FROM conversion_outbox WHERE conversion_id = $1 ORDER BY platform"
-LATEST_STAGE = "SELECT * FROM lead_stages WHERE lead_id = $1 ORDER BY created_at DESC, stage_id DESC LIMIT 1"
+LATEST_STAGE = (
+    "SELECT * FROM lead_stages WHERE lead_id = $1 ORDER BY created_at DESC, recorded_seq DESC LIMIT 1"
+)
 
 
 def sha256(text: str) -> str:

@@ -11,7 +11,7 @@ from tests.sql import rows as sql
 
 LATEST_STAGE_SQL = """
 SELECT DISTINCT ON (lead_id) lead_id, stage_name FROM lead_stages
-ORDER BY lead_id, created_at DESC, stage_id DESC
+ORDER BY lead_id, created_at DESC, recorded_seq DESC
 """
 
 
@@ -128,7 +128,7 @@ def test_stages_are_chronological_and_current_stage_is_the_last(
     )[0]["lead_id"]
     expected = sql(
         seeded_db_url,
-        "SELECT stage_id, stage_name FROM lead_stages WHERE lead_id = $1 ORDER BY created_at, stage_id",
+        "SELECT stage_id, stage_name FROM lead_stages WHERE lead_id = $1 ORDER BY created_at, recorded_seq",
         lead_id,
     )
     lead = data(seeded_server, make_seeded_key("viewer"), STAGES, id=str(lead_id))["lead"]

@@ -39,4 +39,4 @@ FROM (
   JOIN syn_domain dm ON dm.dno = l.dno
   CROSS JOIN LATERAL generate_series(1, d.nstages) k
 ) s
-ORDER BY s.at;
+ORDER BY s.at, s.lno, s.k;
