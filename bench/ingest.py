@@ -97,6 +97,16 @@ async def api_runs(base: str, key: str, seconds: float) -> dict[str, Result]:
         results["visits trackVisit"] = await closed_loop(track_visit, seconds)
         # Visitors c-0..c-499 have sessions now: their events go to them.
         results["events /collect"] = await closed_loop(lambda n: collect(events_beacon(n, "c")), seconds)
+
+        async def not_modified(_n: int) -> None:
+            response = await client.get("/t.js", headers={"If-None-Match": etag})
+
+            if response.status_code != 304:
+                raise RuntimeError(response.status_code)
+
+        etag = (await client.get("/t.js")).headers["etag"]
+        # The HTTP path alone (middleware stack, no SQL): what one request costs before any tracking.
+        results["ceiling: GET /t.js 304"] = await closed_loop(not_modified, seconds)
     return results
 
 
