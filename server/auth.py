@@ -165,9 +165,9 @@ class ApiKeyMiddleware:
     async def _writes_only(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Ingest keys ship inside public landing pages: they may write tracking data, not read the graph."""
         principal: Principal = scope["state"]["principal"]
-        client = scope.get("client")
         limits = scope["app"].state.ingest_rate_limits
-        retry_after = limits.retry_after(principal.key_id, client[0] if client else None)
+        # Per key only: server-side senders send every visitor's tracking from one IP.
+        retry_after = limits.retry_after(principal.key_id, None)
         if retry_after is not None:
             message = f"Too many tracking requests: retry in {retry_after} s"
             await send_error(

@@ -210,13 +210,44 @@ def test_rate_limits_per_ip_and_per_key_answer_429_with_retry_after(
     assert other_key == 401  # another key has its own budget
 
 
-def test_ingest_keys_on_graphql_share_the_rate_limits(db_url: str, site: Site, make_key: KeyMaker) -> None:
+def test_ingest_keys_on_graphql_have_the_per_key_limit_not_the_per_ip_one(
+    db_url: str, site: Site, make_key: KeyMaker
+) -> None:
+    """Server-side senders send every visitor's tracking from one IP: only their key is limited."""
     from tests.ingest.tracking import visit
 
     key = make_key("ingest")
-    with live_server(db_url, ingest_rate_per_ip="3/minute") as live, live.client(key) as client:
-        for _ in range(3):
-            visit(client, {"url": site.url(), "visitorId": "v"})
+    limits = {"ingest_rate_per_ip": "2/minute", "ingest_rate_per_key": "4/minute"}
+    with live_server(db_url, **limits) as live, live.client(key) as client:
+        for n in range(4):
+            assert visit(client, {"url": site.url(), "visitorId": f"v{n}"})["errors"] == []
         limited = client.post("/graphql", json={"query": "mutation { __typename }"})
     assert limited.status_code == 429 and int(limited.headers["retry-after"]) >= 1
     assert limited.json()["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
+
+
+def test_50_parallel_beacons_of_a_visitor_make_one_session_ordered_1_to_50(
+    server: LiveServer, site: Site, site_key: str, db_url: str
+) -> None:
+    import asyncio
+
+    async def run() -> list[int]:
+        headers = {"Content-Type": "text/plain", "Origin": ORIGIN, "User-Agent": BROWSER}
+        async with server.async_client() as client:
+            beacons = [
+                client.post("/collect", params={"key": site_key}, headers=headers,
+                            content=json.dumps({"type": "visit", "url": f"{ORIGIN}/p{n % 5}", "visitorId": "v"}))
+                for n in range(50)
+            ]  # fmt: skip
+            return [r.status_code for r in await asyncio.gather(*beacons)]
+
+    assert asyncio.run(run()) == [204] * 50
+    orders = fetch(db_url, "SELECT view_order FROM page_views ORDER BY view_order")
+    assert [o["view_order"] for o in orders] == list(range(1, 51))
+    assert fetch_one(db_url, "SELECT count(*) AS n, sum(total_page_views) AS views FROM sessions") == {
+        "n": 1,
+        "views": 50,
+    }
+    assert fetch_one(db_url, "SELECT total_sessions, total_page_views FROM visitor_journeys") == {
+        "total_sessions": 1, "total_page_views": 50,
+    }  # fmt: skip
