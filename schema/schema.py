@@ -4,17 +4,17 @@ from collections.abc import Callable
 from pathlib import Path
 
 import strawberry
+from graphql import ASTValidationRule
 from strawberry.extensions import (
     AddValidationRules,
-    MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
-    QueryDepthLimiter,
     SchemaExtension,
     ValidationCache,
 )
 
 from schema import types as node_types  # noqa: F401  (registers every Node type)
+from schema.limits import limits_rule
 from schema.mutations import Mutation
 from schema.query import Query
 
@@ -31,10 +31,7 @@ def build_schema(extensions: list[ExtensionFactory] | None = None) -> strawberry
 def limit_extensions(max_depth: int, max_aliases: int, max_tokens: int) -> list[ExtensionFactory]:
     """Fresh extension instances per request, as Strawberry requires, sharing rule classes built once."""
     # The same rule classes on every request let the validation cache recognise a document it has seen.
-    rules = [
-        *QueryDepthLimiter(max_depth=max_depth).validation_rules,
-        *MaxAliasesLimiter(max_alias_count=max_aliases).validation_rules,
-    ]
+    rules: list[type[ASTValidationRule]] = [limits_rule(max_depth, max_aliases)]
     return [
         lambda: AddValidationRules(rules),
         lambda: MaxTokensLimiter(max_token_count=max_tokens),

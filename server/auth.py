@@ -88,11 +88,18 @@ async def authenticate(
     return principal
 
 
-def _operations(body: bytes) -> list[OperationDefinitionNode] | None:
-    """The operations of a GraphQL request body; None when it is not one (the GraphQL layer will say why)."""
+# What a public request (no key, or an ingest key from a landing page) may be: checked before validation.
+INGEST_FIELDS = frozenset({"trackVisit", "trackEvents", "captureLead", "__typename"})
+
+
+def _operations(body: bytes, max_tokens: int) -> list[OperationDefinitionNode] | None:
+    """The operations of a GraphQL request body; None when it is not one (the GraphQL layer will say why).
+
+    Parsing stops at `max_tokens`, so its cost is bounded whatever the body holds.
+    """
     try:
         payload = orjson.loads(body)
-        document = parse(payload["query"])
+        document = parse(payload["query"], no_location=True, max_tokens=max_tokens)
     except (ValueError, KeyError, TypeError, RecursionError, GraphQLError):
         return None
     return [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
@@ -106,20 +113,35 @@ def _meta_only(operation: OperationDefinitionNode) -> bool:
     )
 
 
-def is_open_to_anonymous(body: bytes) -> bool:
+def is_open_to_anonymous(body: bytes, max_tokens: int) -> bool:
     """True for a query about the schema only, and for a body that is no GraphQL request at all.
 
     The GraphQL layer refuses the latter with a 400 that says why, before anything runs.
     """
-    operations = _operations(body)
+    operations = _operations(body, max_tokens)
     if operations is None:
         return True
     return bool(operations) and all(op.operation.value == "query" and _meta_only(op) for op in operations)
 
 
-def reads_data(body: bytes) -> bool:
-    """True when the request holds a query or subscription that selects more than the schema."""
-    return any(op.operation.value != "mutation" and not _meta_only(op) for op in _operations(body) or [])
+def ingest_refusal(body: bytes, max_tokens: int) -> str | None:
+    """Why an ingest key may not send this body, or None: only the tracking mutations, by name."""
+    operations = _operations(body, max_tokens)
+    if operations is None:
+        return None  # not a GraphQL request: the GraphQL layer answers 400 and runs nothing
+    for operation in operations:
+        if operation.operation.value != "mutation":
+            return "The ingest role may only send tracking writes (mutations); reads need another key"
+        for selection in operation.selection_set.selections:
+            if not isinstance(selection, FieldNode) or selection.name.value not in INGEST_FIELDS:
+                allowed = ", ".join(sorted(INGEST_FIELDS - {"__typename"}))
+                return f"The ingest role may only call {allowed}, as plain fields of the mutation"
+    return None
+
+
+async def _reply_413(send: Send, limit: int) -> None:
+    message = f"Request body too large: requests without a key or with an ingest key may send {limit} bytes"
+    await send_error(send, 413, message, Code.PAYLOAD_TOO_LARGE)
 
 
 async def _reply_401(send: Send, message: str) -> None:
@@ -156,7 +178,11 @@ class ApiKeyMiddleware:
             await _reply_401(send, error.message)
             return
         body = await read_body(receive)
-        if not is_open_to_anonymous(body):
+        settings = scope["app"].state.settings
+        if len(body) > settings.public_body_bytes:
+            await _reply_413(send, settings.public_body_bytes)
+            return
+        if not is_open_to_anonymous(body, settings.max_tokens):
             await _reply_401(send, "Missing API key: send 'Authorization: Bearer <api key>'")
             return
         state["principal"] = None
@@ -175,8 +201,11 @@ class ApiKeyMiddleware:
             )
             return
         body = await read_body(receive)
-        if reads_data(body):
-            message = "The ingest role may only send tracking writes (mutations); reads need another key"
-            await send_error(send, 403, message, Code.FORBIDDEN)
+        settings = scope["app"].state.settings
+        if len(body) > settings.public_body_bytes:
+            await _reply_413(send, settings.public_body_bytes)
+            return
+        if (refusal := ingest_refusal(body, settings.max_tokens)) is not None:
+            await send_error(send, 403, refusal, Code.FORBIDDEN)
             return
         await self.app(scope, replay(body, receive), send)

@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     max_aliases: int = Field(default=30, ge=1)
     max_tokens: int = Field(default=5000, ge=1)
     max_body_bytes: int = Field(default=1_000_000, ge=1024)
+    # Requests anyone can send (no key, or a landing page's ingest key) are refused above this, unparsed.
+    public_body_bytes: int = Field(default=131_072, ge=1024)
     # Automatic persisted queries each worker remembers, in bytes of document text (least recent go first).
     persisted_query_cache_bytes: int = Field(default=16_000_000, ge=0)
     statement_timeout_ms: int = Field(default=15_000, ge=0)

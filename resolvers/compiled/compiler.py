@@ -72,6 +72,7 @@ class Compiler:
         """Fields by response key, in order, through fragments (GraphQL's CollectFields, no directives)."""
         fields: Fields = {}
         interfaces = {interface.name for interface in parent.interfaces}
+        visited: set[str] = set()  # a fragment is collected once per selection, as the spec says
 
         def visit(selection_set: SelectionSetNode) -> None:
             condition: NamedTypeNode | None
@@ -83,6 +84,9 @@ class Compiler:
                     fields.setdefault(key, []).append(selection)
                     continue
                 if isinstance(selection, FragmentSpreadNode):
+                    if selection.name.value in visited:
+                        continue
+                    visited.add(selection.name.value)
                     fragment = self.fragments[selection.name.value]
                     condition, inner = fragment.type_condition, fragment.selection_set
                 elif isinstance(selection, InlineFragmentNode):
