@@ -9,7 +9,7 @@ import pytest
 from tests.conftest import KeyMaker
 from tests.ingest.tracking import CAPTURE_LEAD, TRACK_EVENTS, counts, visit
 from tests.live import LiveServer
-from tests.mutations.graphql import ERRORS, Mutation, only_error, send
+from tests.mutations.graphql import ERRORS, Mutation, body, only_error, send
 from tests.sql import execute, fetch, fetch_one
 
 DOMAIN = "domain { domainId domainName domainUrl isActive allowedOrigins metadata { analytics { googleAnalyticsId facebookPixelId } settings { timezone language currency } } }"
@@ -113,7 +113,15 @@ def test_a_domain_name_is_registered_once(admin: httpx.Client, db_url: str) -> N
     assert counts_domains(db_url) == 2
 
 
-@pytest.mark.parametrize("role", ["ingest", "viewer", "connector", "analyst"])
+def test_ingest_keys_cannot_even_send_site_mutations(server: LiveServer, make_key: KeyMaker) -> None:
+    with server.client(make_key("ingest")) as client:
+        for mutation, input in ((CREATE_DOMAIN, {"domainName": "x.com.br"}), (CREATE_KEY, {"domainId": "x"})):
+            response = client.post("/graphql", json=body(mutation, input))
+            assert response.status_code == 403
+            assert response.json()["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+@pytest.mark.parametrize("role", ["viewer", "connector", "analyst"])
 def test_only_admins_set_up_sites(server: LiveServer, make_key: KeyMaker, role: str) -> None:
     with server.client(make_key(role)) as client:
         assert only_error(send(client, CREATE_DOMAIN, {"domainName": "x.com.br"})) == ("FORBIDDEN", None)
