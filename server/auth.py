@@ -130,6 +130,8 @@ def ingest_refusal(body: bytes, max_tokens: int) -> str | None:
     if operations is None:
         return None  # not a GraphQL request: the GraphQL layer answers 400 and runs nothing
     for operation in operations:
+        if operation.operation.value == "query" and _meta_only(operation):
+            continue
         if operation.operation.value != "mutation":
             return "The ingest role may only send tracking writes (mutations); reads need another key"
         for selection in operation.selection_set.selections:

@@ -70,7 +70,7 @@ def test_an_ingest_key_may_call_the_tracking_mutations_and_nothing_else(
         refused = {
             "read": "{ domains { totalCount } }",
             "other mutation": 'mutation { updateLead(input: {leadId: "x"}) { errors { code } } }',
-            "aliased with a read": "mutation { trackVisit(input: {}) { __typename } } query Q { __typename }",
+            "with a read beside": "mutation { trackVisit(input: {}) { __typename } } query Q { domains { totalCount } }",
             "spread at the root": "mutation { ...M } fragment M on Mutation { updateLead(input: {}) { __typename } }",
         }
         for what, document in refused.items():
