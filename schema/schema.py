@@ -17,6 +17,7 @@ from schema import types as node_types  # noqa: F401  (registers every Node type
 from schema.limits import limits_rule
 from schema.mutations import Mutation
 from schema.query import Query
+from schema.scalars import SCALARS
 
 SDL_PATH = Path(__file__).parent / "schema.graphql"
 
@@ -25,7 +26,9 @@ ExtensionFactory = Callable[[], SchemaExtension]
 
 
 def build_schema(extensions: list[ExtensionFactory] | None = None) -> strawberry.Schema:
-    return strawberry.Schema(query=Query, mutation=Mutation, extensions=extensions or [])
+    return strawberry.Schema(
+        query=Query, mutation=Mutation, extensions=extensions or [], scalar_overrides=SCALARS
+    )
 
 
 def limit_extensions(max_depth: int, max_aliases: int, max_tokens: int) -> list[ExtensionFactory]:

@@ -21,6 +21,7 @@ from strawberry.types import ExecutionResult
 from resolvers.compiled.reads import CompiledReads, response_body
 from resolvers.context import PERSONAL_DATA_ROLES, Context, Limits, Principal
 from resolvers.errors import Code
+from schema.validation import nul_in_variables
 from server.graphiql import PATH as GRAPHIQL_PATH
 from server.graphql_http import (
     GRAPHQL_RESPONSE,
@@ -246,7 +247,8 @@ class GraphQLEndpoint:
         if request.query is None:
             return None
         plan = self.compiled.known(request.query, request.operation_name)
-        if plan is None:
+        # A NUL would fail in PostgreSQL: the Python path answers it with an error naming the variable.
+        if plan is None or nul_in_variables(request.variables) is not None:
             return None
         state = scope["app"].state
         principal: Principal | None = scope.get("state", {}).get("principal")

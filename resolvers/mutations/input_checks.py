@@ -27,8 +27,6 @@ def money_failures(value: Decimal | None, field: FieldPath) -> list[Failure]:
 def moment_failures(value: dt.datetime | None, field: FieldPath, now: dt.datetime) -> list[Failure]:
     if value is None:
         return []
-    if value.utcoffset() is None:
-        return [invalid(field, "needs a UTC offset, e.g. 2025-03-01T14:30:00-03:00")]
     if value > now + CLOCK_SKEW:
         return [invalid(field, "is in the future")]
     return []

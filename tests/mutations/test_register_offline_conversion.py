@@ -260,7 +260,6 @@ INVALID_SALES: list[tuple[str, dict[str, Any], list[str]]] = [
     ("currency not ISO 4217", {"currency": "REAIS"}, ["input", "currency"]),
     ("blank conversion name", {"conversionName": " "}, ["input", "conversionName"]),
     ("long conversion name", {"conversionName": "x" * 101}, ["input", "conversionName"]),
-    ("date without offset", {"conversionDate": "2025-03-01T10:00:00"}, ["input", "conversionDate"]),
     ("date in the future", {"conversionDate": "2999-01-01T00:00:00Z"}, ["input", "conversionDate"]),
     ("blank changedBy", {"changedBy": ""}, ["input", "changedBy"]),
 ]  # fmt: skip

@@ -1,0 +1,50 @@
+"""Scalars whose input rules are Rastro's: a DateTime carries its offset and fits in UTC."""
+
+import datetime as dt
+
+from graphql import GraphQLError
+from strawberry.types.scalar import ScalarDefinition
+
+DATE_TIME_SPEC = "https://scalars.graphql.org/andimarek/date-time"
+
+
+class InputValueError(GraphQLError):
+    """A value of the right GraphQL type whose content is wrong: the caller's mistake, said in words.
+
+    A GraphQLError, so graphql-core passes its message on as it is and it is never masked."""
+
+
+def parse_date_time(value: object) -> dt.datetime:
+    if not isinstance(value, str):
+        raise InputValueError("is not a string: send an RFC 3339 date-time, e.g. 2025-03-01T14:30:00-03:00")
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise InputValueError("is not an RFC 3339 date-time, e.g. 2025-03-01T14:30:00-03:00") from None
+    if moment.utcoffset() is None:
+        raise InputValueError("needs a UTC offset, e.g. 2025-03-01T14:30:00-03:00")
+    try:
+        moment.astimezone(dt.UTC)
+    except OverflowError:
+        raise InputValueError("is out of range: in UTC it must fall in the years 0001 to 9999") from None
+    return moment
+
+
+def serialize_date_time(value: dt.datetime) -> str:
+    return value.isoformat()
+
+
+DATE_TIME = ScalarDefinition(
+    name="DateTime",
+    description=(
+        "A moment as an RFC 3339 date-time with its UTC offset, e.g. 2025-03-01T14:30:00-03:00 or"
+        " 2025-03-01T17:30:00Z. Inputs without an offset are refused; outputs are in UTC."
+    ),
+    specified_by_url=DATE_TIME_SPEC,
+    serialize=serialize_date_time,
+    parse_value=parse_date_time,
+    parse_literal=None,
+    origin=dt.datetime,
+)
+
+SCALARS: dict[object, ScalarDefinition] = {dt.datetime: DATE_TIME}
