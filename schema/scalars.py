@@ -1,8 +1,12 @@
 """Scalars whose input rules are Rastro's: a DateTime carries its offset and fits in UTC."""
 
+import dataclasses
 import datetime as dt
+import decimal
+import uuid
 
 from graphql import GraphQLError
+from strawberry.schema.types import base_scalars
 from strawberry.types.scalar import ScalarDefinition
 
 DATE_TIME_SPEC = "https://scalars.graphql.org/andimarek/date-time"
@@ -47,4 +51,29 @@ DATE_TIME = ScalarDefinition(
     origin=dt.datetime,
 )
 
-SCALARS: dict[object, ScalarDefinition] = {dt.datetime: DATE_TIME}
+# Strawberry's parsing kept; described, and pointing at the specification each one follows.
+DATE = dataclasses.replace(
+    base_scalars.DateDefinition,
+    description="A calendar day as an RFC 3339 full-date, e.g. 2025-03-01 (no time, no offset).",
+    specified_by_url="https://scalars.graphql.org/andimarek/local-date",
+)
+DECIMAL = dataclasses.replace(
+    base_scalars.DecimalDefinition,
+    description=(
+        'An exact decimal number as a string, e.g. "1500.00" (money: at most 13 digits before the point'
+        " and 2 after); a JSON number is taken on input. Kept as PostgreSQL numeric, never as a float."
+    ),
+    specified_by_url="https://www.postgresql.org/docs/current/datatype-numeric.html#DATATYPE-NUMERIC-DECIMAL",
+)
+UUID = dataclasses.replace(
+    base_scalars.UUIDDefinition,
+    description="A UUID in its canonical text form, e.g. 0b2f8a4e-1c3d-4e5f-8a9b-0c1d2e3f4a5b.",
+    specified_by_url="https://www.rfc-editor.org/rfc/rfc9562",
+)
+
+SCALARS: dict[object, ScalarDefinition] = {
+    dt.datetime: DATE_TIME,
+    dt.date: DATE,
+    decimal.Decimal: DECIMAL,
+    uuid.UUID: UUID,
+}

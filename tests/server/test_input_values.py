@@ -102,3 +102,17 @@ def test_date_time_is_one_scalar_with_its_specification(server: LiveServer) -> N
         scalar = client.post("/graphql", json={"query": query}).json()["data"]["__type"]
     assert scalar["specifiedByURL"] == "https://scalars.graphql.org/andimarek/date-time"
     assert "offset" in scalar["description"]
+
+
+SPECIFIED = """{ __schema { types { name kind description specifiedByURL } } }"""
+
+
+def test_every_custom_scalar_is_described_and_points_at_its_specification(server: LiveServer) -> None:
+    with server.client() as client:
+        types = client.post("/graphql", json={"query": SPECIFIED}).json()["data"]["__schema"]["types"]
+    built_in = {"String", "Int", "Float", "Boolean", "ID"}
+    custom = {t["name"]: t for t in types if t["kind"] == "SCALAR" and t["name"] not in built_in}
+    assert {"DateTime", "Date", "Decimal", "UUID", "JSON"} <= set(custom)
+    for name, scalar in custom.items():
+        assert scalar["specifiedByURL"], name
+        assert scalar["description"] and len(scalar["description"]) > len(name) + 20, name
