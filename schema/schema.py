@@ -4,7 +4,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import strawberry
-from graphql import ASTValidationRule
+from graphql import ASTValidationRule, GraphQLInterfaceType, GraphQLObjectType
 from strawberry.extensions import (
     AddValidationRules,
     MaxTokensLimiter,
@@ -25,10 +25,30 @@ SDL_PATH = Path(__file__).parent / "schema.graphql"
 ExtensionFactory = Callable[[], SchemaExtension]
 
 
+# The Relay paging arguments of every connection (48 of them) mean the same thing everywhere: said once.
+PAGING_ARGUMENTS = {
+    "first": "At most this many nodes from the start (server defaults: 50 when omitted, at most 100).",
+    "after": "Start after the node of this cursor (an endCursor or edge cursor of this connection).",
+    "last": "At most this many nodes from the end (server defaults: 50 when omitted, at most 100).",
+    "before": "End before the node of this cursor (a startCursor or edge cursor of this connection).",
+}
+
+
+def describe_paging_arguments(built: strawberry.Schema) -> None:
+    for named in built._schema.type_map.values():
+        if isinstance(named, GraphQLObjectType | GraphQLInterfaceType):
+            for field in named.fields.values():
+                for name, argument in field.args.items():
+                    if argument.description is None and name in PAGING_ARGUMENTS:
+                        argument.description = PAGING_ARGUMENTS[name]
+
+
 def build_schema(extensions: list[ExtensionFactory] | None = None) -> strawberry.Schema:
-    return strawberry.Schema(
+    built = strawberry.Schema(
         query=Query, mutation=Mutation, extensions=extensions or [], scalar_overrides=SCALARS
     )
+    describe_paging_arguments(built)
+    return built
 
 
 def limit_extensions(max_depth: int, max_aliases: int, max_tokens: int) -> list[ExtensionFactory]:

@@ -116,3 +116,21 @@ def test_every_custom_scalar_is_described_and_points_at_its_specification(server
     for name, scalar in custom.items():
         assert scalar["specifiedByURL"], name
         assert scalar["description"] and len(scalar["description"]) > len(name) + 20, name
+
+
+PAGING = """{ __schema { types { name fields { name args { name description } } } } }"""
+
+
+def test_every_paging_argument_says_what_it_does(server: LiveServer) -> None:
+    with server.client() as client:
+        types = client.post("/graphql", json={"query": PAGING}).json()["data"]["__schema"]["types"]
+    paging = [
+        (t["name"], f["name"], a)
+        for t in types
+        if not t["name"].startswith("__")
+        for f in t["fields"] or []
+        for a in f["args"]
+        if a["name"] in ("first", "after", "last", "before")
+    ]
+    assert len(paging) >= 40
+    assert [where for *where, a in paging if not a["description"]] == []
