@@ -3,6 +3,7 @@
 import contextlib
 from collections.abc import AsyncIterator, Callable, Sequence
 
+from opentelemetry.sdk.trace import TracerProvider
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import Route
@@ -30,19 +31,28 @@ from server.persisted_queries import PersistedQueries
 from server.rate_limits import IngestRateLimits
 from server.request_log import RequestMiddleware
 from server.settings import Settings
+from server.tracing import TracedOperation, instrumented_sql, request_middleware, tracer_of
 from server.tracker import tracker_script
 from server.trusted_documents import TrustedDocuments
 
 
 def create_app(
-    settings: Settings, database_url: str, statement_observers: Sequence[Callable[[str], None]] = ()
+    settings: Settings,
+    database_url: str,
+    statement_observers: Sequence[Callable[[str], None]] = (),
+    tracer_provider: TracerProvider | None = None,
 ) -> Starlette:
-    """`statement_observers` see the SQL of the compiled path (tests count statements with them)."""
+    """`statement_observers` see the SQL of the compiled path (tests count statements with them);
+    `tracer_provider` (see server.tracing) turns tracing on."""
+    tracer = tracer_of(tracer_provider)
+    # First: its span covers parsing, validation and execution.
+    traced: list[ExtensionFactory] = [] if tracer_provider is None else [lambda: TracedOperation(tracer)]
     reads = CompiledReads() if settings.compiled_reads else None
     # Last: it runs once the document is parsed and validated with every rule and limit.
     compiled: list[ExtensionFactory] = [] if reads is None else [lambda: CompiledExecution(reads)]
     schema = build_schema(
         [
+            *traced,
             *limit_extensions(settings.max_query_depth, settings.max_aliases, settings.max_tokens),
             ErrorCodes,
             NameArgumentsInValueErrors,
@@ -57,10 +67,17 @@ def create_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        with instrumented_sql(tracer_provider):
+            async with serving(app):
+                yield
+
+    @contextlib.asynccontextmanager
+    async def serving(app: Starlette) -> AsyncIterator[None]:
         app.state.settings = settings
         app.state.drain = Drain(settings.drain_seconds)
         app.state.drain.install()
         app.state.compiled = reads
+        app.state.tracer = tracer
         json_pool = await create_json_pool(database_url, settings, statement_observers)
         if reads is not None:
             reads.pool = json_pool
@@ -100,6 +117,7 @@ def create_app(
             Route("/t.js", tracker_script),
         ],
         middleware=[
+            *request_middleware(tracer_provider),
             Middleware(RequestMiddleware),
             Middleware(BodyLimitMiddleware, limit=settings.max_body_bytes),
             Middleware(PersistedQueries, cache_bytes=settings.persisted_query_cache_bytes),

@@ -6,6 +6,7 @@ from starlette.applications import Starlette
 
 from server.app import create_app
 from server.settings import Settings
+from server.tracing import tracer_provider_from
 
 
 def tune_gc() -> None:
@@ -20,4 +21,4 @@ def create() -> Starlette:
     settings = Settings()
     if not settings.database_url:
         raise RuntimeError("DATABASE_URL is not set: start the server with `rastro serve`")
-    return create_app(settings, settings.database_url)
+    return create_app(settings, settings.database_url, tracer_provider=tracer_provider_from())

@@ -36,6 +36,7 @@ from server.graphql_http import (
     scope_media_type,
 )
 from server.http_body import read_body, replay
+from server.tracing import operation_span
 from server.trusted_documents import TrustedDocuments, sha256_hex
 from telemetry.request import note_operation
 
@@ -253,8 +254,11 @@ class GraphQLEndpoint:
         state = scope["app"].state
         principal: Principal | None = scope.get("state", {}).get("principal")
         sees = principal is not None and principal.role in PERSONAL_DATA_ROLES
-        data = await self.compiled.data(plan, request.variables, limits(state.settings), sees)
+        name = plan.operation.name.value if plan.operation.name else None
+        with operation_span(state.tracer, name, "query") as span:
+            data = await self.compiled.data(plan, request.variables, limits(state.settings), sees)
+            span.set_attribute("rastro.compiled", data is not None)
         if data is None:
             return None
-        note_operation(plan.operation.name.value if plan.operation.name else None, "query")
+        note_operation(name, "query")
         return response_body(data)

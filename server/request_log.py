@@ -3,6 +3,7 @@
 import logging
 import time
 
+from opentelemetry import trace
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from telemetry import metrics
@@ -45,6 +46,8 @@ class RequestMiddleware:
         header = next((v for k, v in scope["headers"] if k == b"x-request-id"), None)
         stats = RequestStats(request_id_from(None if header is None else header.decode("latin-1")))
         token = current.set(stats)
+        span = trace.get_current_span()  # the request's, when tracing is on
+        span.set_attribute("rastro.request_id", stats.request_id)
         status = 500
         started = time.perf_counter()
 
@@ -59,10 +62,12 @@ class RequestMiddleware:
         try:
             await self.app(scope, receive, send_with_id)
         finally:
-            self._record(scope, stats, status, time.perf_counter() - started)
+            self._record(scope, stats, status, time.perf_counter() - started, span)
             current.reset(token)
 
-    def _record(self, scope: Scope, stats: RequestStats, status: int, seconds: float) -> None:
+    def _record(
+        self, scope: Scope, stats: RequestStats, status: int, seconds: float, span: trace.Span
+    ) -> None:
         principal = scope.get("state", {}).get("principal")
         stats.role = principal.role.value if principal is not None else "none"
         outcome = outcome_of(status, stats)
@@ -85,5 +90,17 @@ class RequestMiddleware:
                 "outcome": outcome,
                 "duration_ms": round(seconds * 1000, 2),
                 "statements": stats.statements,
+                **_trace_ids(span),
             },
         )
+
+
+def _trace_ids(span: trace.Span) -> dict[str, str]:
+    """The ids that find this request's trace, when it is traced."""
+    context = span.get_span_context()
+    if not context.is_valid:
+        return {}
+    return {
+        "trace_id": trace.format_trace_id(context.trace_id),
+        "span_id": trace.format_span_id(context.span_id),
+    }
