@@ -10,6 +10,7 @@ from tests.fakes.google import FakeGoogle
 from tests.fakes.http_server import serve
 from tests.fakes.linkedin import FakeLinkedIn
 from tests.fakes.meta import FakeMeta
+from tests.fakes.platform import FakePlatform
 from tests.fakes.tiktok import FakeTikTok
 
 
@@ -21,6 +22,15 @@ class Fakes:
     tiktok: FakeTikTok
     crm: FakeCrm
     urls: dict[str, str]
+
+    def ad_platforms(self) -> dict[str, FakePlatform]:
+        """The four ad platforms' fakes, by outbox platform name."""
+        return {
+            "google_ads": self.google,
+            "meta": self.meta,
+            "linkedin": self.linkedin,
+            "tiktok": self.tiktok,
+        }
 
     def endpoints(self) -> Endpoints:
         return Endpoints(

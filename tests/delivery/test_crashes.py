@@ -7,7 +7,6 @@ import subprocess
 import time
 from collections import Counter
 from collections.abc import Callable
-from typing import Any
 
 from models.enums import Destination
 from server.migrate import upgrade
@@ -38,17 +37,8 @@ def delivered(url: str) -> int:
     return int(fetch_one(url, "SELECT count(*) AS n FROM conversion_outbox WHERE status = 'delivered'")["n"])
 
 
-def fakes_of(fakes: Fakes) -> dict[str, Any]:
-    return {
-        "google_ads": fakes.google,
-        "meta": fakes.meta,
-        "linkedin": fakes.linkedin,
-        "tiktok": fakes.tiktok,
-    }
-
-
 def in_flight(fakes: Fakes) -> int:
-    return sum(fake.in_flight for fake in fakes_of(fakes).values())
+    return sum(fake.in_flight for fake in fakes.ad_platforms().values())
 
 
 def stop(worker: subprocess.Popen[str], timeout: float = 60) -> str:
@@ -63,7 +53,7 @@ def assert_each_row_sent_at_least_once_and_again_only_after_an_ambiguous_attempt
 ) -> int:
     """Every row reached its platform; a row reached it twice only if one claim of it never settled."""
     rows = fetch(url, "SELECT platform, dedup_key, status, attempts FROM conversion_outbox")
-    received = {platform: fake.ids() for platform, fake in fakes_of(fakes).items()}
+    received = {platform: fake.ids() for platform, fake in fakes.ad_platforms().items()}
     resent = 0
     for row in rows:
         times = received[row["platform"]][row["dedup_key"]]
@@ -83,7 +73,7 @@ def test_kill_9_three_times_mid_batch_loses_no_conversion(db_url: str, fakes: Fa
     for destination in AD_PLATFORMS:
         set_account(db_url, site, destination)
     queue_conversions(db_url, make_lead(db_url, site), count=1000)  # 4,000 deliveries
-    for fake in fakes_of(fakes).values():
+    for fake in fakes.ad_platforms().values():
         fake.delay = 0.4
     env = environment(db_url, fakes, RASTRO_DELIVERY_BATCH_SIZE="25", RASTRO_DELIVERY_LEASE_SECONDS="3")
 
@@ -109,7 +99,7 @@ def test_four_workers_share_the_rows_and_send_none_twice(db_url: str, fakes: Fak
     for destination in AD_PLATFORMS:
         set_account(db_url, site, destination)
     queue_conversions(db_url, make_lead(db_url, site), count=250)  # 1,000 deliveries
-    for fake in fakes_of(fakes).values():
+    for fake in fakes.ad_platforms().values():
         fake.delay = 0.05
     env = environment(db_url, fakes, RASTRO_DELIVERY_BATCH_SIZE="10")
 
@@ -117,7 +107,7 @@ def test_four_workers_share_the_rows_and_send_none_twice(db_url: str, fakes: Fak
     wait_until(lambda: delivered(db_url) == 1000, 180, "every row is delivered")
     outputs = [stop(worker) for worker in workers]
 
-    for platform, fake in fakes_of(fakes).items():
+    for platform, fake in fakes.ad_platforms().items():
         ids = fake.ids()
         assert len(ids) == 250 and set(ids.values()) == {1}, f"{platform}: an event arrived twice"
     attempts = fetch(url := db_url, "SELECT DISTINCT attempts FROM conversion_outbox")

@@ -56,6 +56,7 @@ class FakePlatform:
     lock: threading.Lock = field(default_factory=threading.Lock)
     delay: float = 0.0  # every answer takes this long (a platform's latency)
     in_flight: int = 0  # requests received and not yet answered
+    peak: int = 0  # most requests ever in flight at once
 
     def script(self, *faults: Fault) -> None:
         with self.lock:
@@ -74,6 +75,7 @@ class FakePlatform:
             self.requests.append(request)
             fault = self.faults.popleft() if self.faults else Fault()
             self.in_flight += 1
+            self.peak = max(self.peak, self.in_flight)
         try:
             if self.delay:
                 await asyncio.sleep(self.delay)
