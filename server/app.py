@@ -5,6 +5,7 @@ from collections.abc import AsyncIterator, Callable, Sequence
 
 from opentelemetry.sdk.trace import TracerProvider
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware import Middleware
 from starlette.routing import Route
 
@@ -21,6 +22,7 @@ from server.collect import collect
 from server.database import create_engine, create_json_pool, create_read_sessionmaker, create_sessionmaker
 from server.db_metrics import observe_engine
 from server.graphiql import graphiql_routes
+from server.graphql_http import http_error, unexpected_error
 from server.graphql_view import ErrorCodes, GraphQLEndpoint, graphql_view
 from server.health import healthz, readyz
 from server.http_body import BodyLimitMiddleware
@@ -124,4 +126,5 @@ def create_app(
             Middleware(ApiKeyMiddleware),
         ],
         lifespan=lifespan,
+        exception_handlers={StarletteHTTPException: http_error, Exception: unexpected_error},
     )

@@ -5,6 +5,8 @@ import json
 import orjson
 from cross_web import HTTPException
 from starlette.datastructures import Headers
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Scope
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
@@ -87,6 +89,18 @@ def graphql_error_response(message: str, code: Code, media_type: str) -> Respons
     answer: GraphQLHTTPResponse = {"errors": [{"message": message, "extensions": {"code": code.value}}]}
     status = 400 if code is Code.BAD_REQUEST else response_status(answer, media_type)
     return Response(encode_json(answer), status_code=status, media_type=media_type)
+
+
+async def http_error(_request: Request, error: Exception) -> Response:
+    """Starlette's own refusals (no such path, method not allowed) in the same JSON shape."""
+    assert isinstance(error, StarletteHTTPException)
+    return error_response(error.status_code, str(error.detail))
+
+
+async def unexpected_error(_request: Request, _error: Exception) -> Response:
+    """What escaped every handler: a JSON 500 that says nothing of the cause (the server log has it)."""
+    body = error_body("Internal error: it was logged", Code.INTERNAL_SERVER_ERROR)
+    return Response(body, status_code=500, media_type=JSON)
 
 
 def decode_json(body: str | bytes) -> object:

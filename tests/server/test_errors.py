@@ -7,8 +7,9 @@ from typing import Any
 import httpx
 
 from resolvers.errors import Code
+from tests import pg
 from tests.conftest import KeyMaker
-from tests.live import LiveServer
+from tests.live import LiveServer, live_server
 
 DECISION = Path(__file__).parents[2] / "docs" / "decisions" / "errors.md"
 JSON = {"Content-Type": "application/json"}
@@ -196,3 +197,20 @@ def test_graphql_response_json_is_answered_with_its_status_codes(
     assert legacy.headers["content-type"] == "application/json"
     assert neither.status_code == 406
     assert GRAPHQL_RESPONSE in error_of(neither)["message"]
+
+
+def test_unknown_paths_and_unexpected_failures_are_json_too(
+    pg_url: str, db_url: str, make_key: KeyMaker
+) -> None:
+    key = make_key("admin")
+    with live_server(db_url) as live, live.client(key) as client:
+        missing = client.get("/no-such-path")
+        pg.drop_database(pg_url, db_url.rsplit("/", 1)[1])
+        # The key was never seen, so checking it needs the database, which is gone.
+        gone = client.post("/graphql", json={"query": "{ __typename }"})
+    assert missing.status_code == 404
+    assert error_of(missing)["extensions"]["code"] == "BAD_REQUEST"
+    assert gone.status_code >= 500
+    error = error_of(gone)
+    assert error["extensions"]["code"] in ("INTERNAL_SERVER_ERROR", "SERVICE_UNAVAILABLE")
+    assert db_url.rsplit("/", 1)[1] not in gone.text
