@@ -1,6 +1,7 @@
 """A lead (scenario 2): from the session and its first UTM capture, converted, staged 'new', sent to the CRM.
 
-A session's submits are serialised by a lock on its row; a retry (same session and e-mail, or the same
+A session's submits are serialised by locks on its visitor's journey row, then its own row (the order a
+visit takes them, so the two never deadlock); a retry (same session and e-mail, or the same
 idempotency key) finds the lead the first one made.
 """
 
@@ -30,6 +31,10 @@ class LeadOutcome:
     errors: list[Failure] = field(default_factory=list)
 
 
+LOCK_JOURNEY = text("""
+SELECT 1 FROM visitor_journeys j JOIN sessions s ON (j.visitor_id, j.domain_id) = (s.visitor_id, s.domain_id)
+WHERE s.session_id = :session_id FOR UPDATE OF j
+""")
 LOCK_SESSION = text("SELECT domain_id, visitor_id FROM sessions WHERE session_id = :session_id FOR UPDATE")
 EXISTING = text("""
 SELECT lead_id FROM leads
@@ -134,6 +139,7 @@ async def capture_lead(
     if isinstance(found, Failure):
         return LeadOutcome(errors=[found])
     params = {"session_id": found.session_id, **columns}
+    await session.execute(LOCK_JOURNEY, params)
     owner = (await session.execute(LOCK_SESSION, params)).one()
     existing = await session.scalar(EXISTING, params)
     if existing is not None:

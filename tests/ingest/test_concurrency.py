@@ -79,3 +79,28 @@ def test_a_submit_retried_in_parallel_makes_one_lead(
     assert sum(r["lead"]["created"] for r in results) == 1
     assert fetch_one(db_url, "SELECT count(*) AS n FROM leads")["n"] == 1
     assert fetch_one(db_url, "SELECT count(*) AS n FROM lead_stages")["n"] == 1
+
+
+def test_leads_and_page_views_of_one_visitor_racing_each_other_all_succeed(
+    server: LiveServer, make_key: KeyMaker, site: Site, db_url: str
+) -> None:
+    key = make_key("ingest")
+
+    async def run() -> list[dict[str, Any]]:
+        async with server.async_client(key) as client:
+            first = await visit_async(client, {"url": site.url(), "visitorId": "v-1"})
+            session_id = first["session"]["sessionId"]
+            racing = []
+            for i in range(30):
+                racing.append(visit_async(client, {"url": site.url(f"/p{i}"), "visitorId": "v-1"}))
+                lead = {"sessionId": session_id, "email": f"lead{i}@empresa.com.br"}
+                racing.append(send_async(client, CAPTURE_LEAD, lead))
+            return await _all(racing)
+
+    results = asyncio.run(run())
+
+    assert [r for r in results if r.get("errors")] == []
+    assert fetch_one(db_url, "SELECT count(*) AS n FROM leads")["n"] == 30
+    assert fetch_one(db_url, "SELECT total_page_views AS n FROM sessions")["n"] == 31
+    journey = fetch_one(db_url, "SELECT converted, total_page_views FROM visitor_journeys")
+    assert journey == {"converted": True, "total_page_views": 31}
