@@ -18,7 +18,7 @@ from tests.delivery.arrange import (
 from tests.delivery.conftest import drain, drain_until_settled
 from tests.delivery.fakes_fixture import Fakes
 from tests.fakes.meta import graph_error
-from tests.fakes.platform import refuse, reset, slow
+from tests.fakes.platform import refuse
 from tests.sql import execute
 
 META_ONLY = ClickIds(fbclid="IwAR-fbclid", clicked_at=hours_ago(30))
@@ -28,45 +28,6 @@ def meta_site(url: str) -> tuple[object, object]:
     site = make_site(url)
     set_account(url, site, Destination.META)
     return site, make_lead(url, site, phone=None)
-
-
-def test_server_errors_are_retried_until_the_platform_accepts(db_url: str, fakes: Fakes) -> None:
-    _, lead = meta_site(db_url)
-    (conversion,) = queue_conversions(db_url, lead, clicks=META_ONLY)
-    fakes.meta.script(
-        refuse(500, {"error": {"message": "boom"}}), refuse(503, {"error": {"message": "busy"}})
-    )
-
-    drain_until_settled(db_url, fakes.config())
-
-    row = by_platform(db_url, conversion)["meta"]
-    assert (row["status"], row["attempts"], row["last_error"]) == ("delivered", 3, None)
-    attempts = logs(db_url, conversion, "meta")
-    assert [(a["sync_status"], a["http_status_code"]) for a in attempts] == [
-        ("failed", 500),
-        ("failed", 503),
-        ("success", 200),
-    ]
-    assert "boom" in attempts[0]["response_data"]["message"]
-    assert sync_of(db_url, conversion)["meta"] == "success"
-
-
-def test_a_429_waits_at_least_as_long_as_retry_after_says(db_url: str, fakes: Fakes) -> None:
-    _, lead = meta_site(db_url)
-    (conversion,) = queue_conversions(db_url, lead, clicks=META_ONLY)
-    fakes.meta.script(refuse(429, {"error": {"message": "slow down", "code": 4}}, {"Retry-After": "3"}))
-
-    drain(db_url, fakes.config())
-
-    row = by_platform(db_url, conversion)["meta"]
-    assert (row["status"], row["attempts"]) == ("failed", 1)
-    assert "429" in row["last_error"]
-    assert row["next_attempt_at"] - row["updated_at"] >= dt.timedelta(seconds=3)
-    assert sync_of(db_url, conversion)["meta"] == "pending"  # not final: still on its way
-    assert drain(db_url, fakes.config()) == {}  # not due yet
-    execute(db_url, "UPDATE conversion_outbox SET next_attempt_at = now() WHERE id = $1", row["id"])
-    drain(db_url, fakes.config())
-    assert by_platform(db_url, conversion)["meta"]["status"] == "delivered"
 
 
 def test_a_permanent_error_fails_the_row_once_with_the_platforms_message(db_url: str, fakes: Fakes) -> None:
@@ -82,34 +43,6 @@ def test_a_permanent_error_fails_the_row_once_with_the_platforms_message(db_url:
     assert "custom_data.currency" in row["last_error"]
     assert sync_of(db_url, conversion)["meta"] == "failed"
     assert len(fakes.meta.requests) == 1
-
-
-def test_an_answer_that_never_comes_is_resent_with_the_same_event_id(db_url: str, fakes: Fakes) -> None:
-    _, lead = meta_site(db_url)
-    (conversion,) = queue_conversions(db_url, lead, clicks=META_ONLY)
-    fakes.meta.script(slow(3.0))  # processed, answered after the worker's 1 s timeout
-
-    drain_until_settled(db_url, fakes.config())
-
-    row = by_platform(db_url, conversion)["meta"]
-    assert (row["status"], row["attempts"]) == ("delivered", 2)
-    assert fakes.meta.ids() == {f"{conversion}:meta": 2}  # the platform saw one id twice: it dedupes
-    first, second = logs(db_url, conversion, "meta")
-    assert first["http_status_code"] is None and "timeout" in first["response_data"]["message"]
-    assert first["request_payload"]["event_id"] == second["request_payload"]["event_id"]
-
-
-def test_a_reset_connection_is_resent_with_the_same_event_id(db_url: str, fakes: Fakes) -> None:
-    _, lead = meta_site(db_url)
-    (conversion,) = queue_conversions(db_url, lead, clicks=META_ONLY)
-    fakes.meta.script(reset())
-
-    drain_until_settled(db_url, fakes.config())
-
-    row = by_platform(db_url, conversion)["meta"]
-    assert (row["status"], row["attempts"]) == ("delivered", 2)
-    assert fakes.meta.ids() == {f"{conversion}:meta": 2}
-    assert "connection lost" in logs(db_url, conversion, "meta")[0]["response_data"]["message"]
 
 
 def test_retries_stop_at_max_attempts(db_url: str, fakes: Fakes) -> None:
