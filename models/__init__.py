@@ -22,6 +22,7 @@ from models.checkout_history import (
     PaymentType,
     TransactionUtm,
 )
+from models.checkout_webhooks import CheckoutAccount, CheckoutEvent, Subscription, TransactionStatusChange
 from models.conversions import OfflineConversion, PlatformSyncLog
 from models.leads import IntegrationLog, Lead, LeadStage
 from models.outbox import ConversionOutbox
@@ -30,6 +31,8 @@ from models.tracking import Domain, LandingPage, Session, UtmTracking, VisitorJo
 __all__ = [
     "ApiKey",
     "Base",
+    "CheckoutAccount",
+    "CheckoutEvent",
     "Commission",
     "ConversionOutbox",
     "Customer",
@@ -52,9 +55,11 @@ __all__ = [
     "PlatformSyncLog",
     "Product",
     "Session",
+    "Subscription",
     "Transaction",
     "TransactionItem",
     "TransactionStatus",
+    "TransactionStatusChange",
     "TransactionUtm",
     "UtmTracking",
     "VisitorJourney",

@@ -1,6 +1,7 @@
 """Checkout-platform sales: statuses, customers, products, offers, transactions, commissions and costs."""
 
 import datetime as dt
+import uuid
 
 from sqlalchemy import (
     CHAR,
@@ -36,6 +37,8 @@ class Customer(Timestamps, Base):
     email: Mapped[str320] = mapped_column(unique=True)
     phone: Mapped[str50 | None]
     document: Mapped[str20 | None]  # CPF/CNPJ
+    document_type: Mapped[str | None] = mapped_column(String(4))
+    document_valid: Mapped[bool | None]  # check digits; a bad one is stored all the same
     # sha256 of lower(trim(email)), as leads.hashed_email: how a lead finds its purchases.
     hashed_email: Mapped[str | None] = mapped_column(
         String(64), Computed("rastro_email_hash(email)", persisted=True)
@@ -94,6 +97,16 @@ class Transaction(Timestamps, Base):
     currency: Mapped[str] = mapped_column(CHAR(3), server_default="BRL")
     order_date: Mapped[dt.datetime]
     tracking_source: Mapped[str255 | None]
+    domain_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("domains.domain_id", ondelete="SET NULL"))
+    approved_at: Mapped[dt.datetime | None]
+    status_at: Mapped[dt.datetime | None]  # when the shown status happened: later events may be older
+    status_detail: Mapped[str50 | None]  # the platform's own status behind status_id
+    parent_transaction_id: Mapped[str100 | None]  # an order bump: the platform id of its main purchase
+    subscription_id: Mapped[int | None] = mapped_column(ForeignKey("subscriptions.id", ondelete="SET NULL"))
+    charge_number: Mapped[int | None]
+    offline_conversion_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("offline_conversions.conversion_id", ondelete="SET NULL")
+    )
 
 
 class TransactionItem(Timestamps, Base):

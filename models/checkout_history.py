@@ -70,6 +70,9 @@ class PaymentAttempt(HistoryTimestamps, Base):
     card_last_digits: Mapped[str | None] = mapped_column(String(4))
     bank_slip_barcode: Mapped[str | None] = mapped_column(Text)
     pix_code: Mapped[str | None] = mapped_column(Text)
+    pix_expires_at: Mapped[dt.datetime | None]
+    bank_slip_url: Mapped[str | None] = mapped_column(Text)
+    bank_slip_expires_at: Mapped[dt.datetime | None]
     # "metadata" is reserved on declarative classes.
     metadata_: Mapped[jsonb | None] = mapped_column("metadata")
 
@@ -89,6 +92,9 @@ class TransactionUtm(HistoryTimestamps, Base):
     utm_campaign: Mapped[str255 | None]
     utm_term: Mapped[str255 | None]
     utm_content: Mapped[str255 | None]
+    src: Mapped[str255 | None]  # checkout URL parameters (Hotmart src/sck/xcod, Kiwify src/sck)
+    sck: Mapped[str255 | None]
+    xcod: Mapped[str255 | None]
     capture_date: Mapped[dt.datetime] = mapped_column(server_default=func.current_timestamp())
 
 
@@ -128,3 +134,5 @@ class OfferSnapshot(HistoryTimestamps, Base):
     offer_id: Mapped[str100 | None]  # no FK: the offer as it was at sale time
     offer_name: Mapped[str255 | None]
     description: Mapped[str500 | None]
+    price: Mapped[money4 | None]
+    coupon_code: Mapped[str100 | None]

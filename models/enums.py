@@ -62,3 +62,30 @@ class AttemptStatus(enum.StrEnum):
 def sql_in(column: str, values: type[enum.StrEnum]) -> str:
     """A CHECK condition admitting exactly the enumeration's values."""
     return f"{column} IN ({', '.join(repr(member.value) for member in values)})"
+
+
+class CheckoutPlatform(enum.StrEnum):
+    """A checkout platform whose webhooks Rastro receives."""
+
+    HOTMART = "hotmart"
+    KIWIFY = "kiwify"
+
+
+class SaleStatus(enum.StrEnum):
+    """A transaction's status: the codes of the transaction_statuses lookup rows."""
+
+    WAITING_PAYMENT = "waiting_payment"
+    REFUSED = "refused"
+    CANCELED = "canceled"
+    EXPIRED = "expired"
+    APPROVED = "approved"
+    REFUNDED = "refunded"
+    CHARGEBACK = "chargeback"
+
+
+class CheckoutEventStatus(enum.StrEnum):
+    """What became of a received checkout event (checkout_events.status)."""
+
+    APPLIED = "applied"
+    IGNORED = "ignored"  # an event type Rastro does not map; kept all the same
+    FAILED = "failed"  # kept, not applied: the error says why

@@ -1,4 +1,4 @@
-"""Starlette app factory: /graphql, /healthz, /readyz, with pure-ASGI middleware only."""
+"""Starlette app factory: /graphql, health, /collect, /webhooks/*; pure-ASGI middleware only."""
 
 import contextlib
 from collections.abc import AsyncIterator, Callable, Sequence
@@ -36,6 +36,7 @@ from server.settings import Settings
 from server.tracing import TracedOperation, instrumented_sql, request_middleware, tracer_of
 from server.tracker import tracker_script
 from server.trusted_documents import TrustedDocuments
+from server.webhooks import hotmart_webhook, kiwify_webhook
 
 
 def create_app(
@@ -117,6 +118,8 @@ def create_app(
             Route("/metrics", metrics_view),
             Route("/collect", collect, methods=["POST", "OPTIONS"]),
             Route("/t.js", tracker_script),
+            Route("/webhooks/hotmart", hotmart_webhook, methods=["POST"]),
+            Route("/webhooks/kiwify", kiwify_webhook, methods=["POST"]),
         ],
         middleware=[
             *request_middleware(tracer_provider),

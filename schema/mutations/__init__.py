@@ -4,6 +4,7 @@ from strawberry.tools import merge_types
 
 from schema.mutations.capture_lead import CaptureLeadMutation
 from schema.mutations.change_lead_stage import ChangeLeadStageMutation
+from schema.mutations.checkout_accounts import CheckoutAccountMutations
 from schema.mutations.deliveries import DeliveryMutations
 from schema.mutations.domains import DomainMutations
 from schema.mutations.ingest_keys import IngestKeyMutations
@@ -26,5 +27,6 @@ Mutation = merge_types(
         LandingPageMutations,
         IngestKeyMutations,
         DeliveryMutations,
+        CheckoutAccountMutations,
     ),
 )

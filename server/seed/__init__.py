@@ -25,13 +25,15 @@ import asyncpg  # type: ignore[import-untyped]  # no stubs: connections and reco
 __all__ = ["MAX_SCALE", "SEEDED_TABLES", "Progress", "SeedError", "SeedPart", "load_parts", "seed_database"]
 
 # Every table of the reference schema except transaction_statuses, whose lookup rows migrations own,
-# plus conversion_outbox and delivery_accounts, which reference seeded rows (the seed writes none of them).
+# plus conversion_outbox, delivery_accounts and the checkout webhook tables, which reference seeded rows
+# (the seed writes none of them).
 SEEDED_TABLES: tuple[str, ...] = (
     "domains", "landing_pages", "sessions", "visitor_journeys", "utm_tracking", "page_views", "events",
     "leads", "lead_stages", "offline_conversions", "conversion_outbox", "integrations_log",
     "platform_sync_log", "customers", "products", "offers", "transactions", "transaction_items",
     "platform_commission", "marketing_costs", "platform_transaction_payment_history", "platform_utm_history",
     "platform_software_invoice_history", "platform_sale_offer_history", "delivery_accounts",
+    "checkout_accounts", "checkout_events", "subscriptions", "transaction_status_history",
 )  # fmt: skip
 
 MAX_SCALE = 1000.0

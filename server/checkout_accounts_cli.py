@@ -1,0 +1,77 @@
+"""`rastro checkout-accounts set`: a domain's Hotmart or Kiwify webhook token (it goes in, never out)."""
+
+import asyncio
+import sys
+import uuid
+from typing import Annotated, Any
+
+import typer
+
+from integrations.secret_box import SecretBox
+from models import CheckoutAccount
+from models.enums import CheckoutPlatform
+from resolvers.checkout.accounts import CheckoutAccountError, set_checkout_account
+from server.database import create_engine, create_sessionmaker
+from server.settings import Settings
+
+FROM_STDIN = "-"
+
+checkout_accounts_app = typer.Typer(
+    help="Checkout accounts: Hotmart and Kiwify webhook tokens.", no_args_is_help=True
+)
+
+
+async def store(url: str, config: Settings, **fields: Any) -> CheckoutAccount:
+    engine = create_engine(url, config)
+    box = None if config.secret_key is None else SecretBox(config.secret_key.get_secret_value())
+    try:
+        async with create_sessionmaker(engine).begin() as session:
+            return await set_checkout_account(session, box, **fields)
+    finally:
+        await engine.dispose()
+
+
+def register(app: typer.Typer, database: Any, fail: Any, data_dir_option: Any) -> None:
+    """Attach `rastro checkout-accounts` to the CLI (the database context and error exit are the CLI's)."""
+
+    @checkout_accounts_app.command("set")
+    def set_command(
+        domain: Annotated[uuid.UUID, typer.Option(help="The domain's id.")],
+        platform: Annotated[CheckoutPlatform, typer.Option(help="The checkout platform.")],
+        name: Annotated[str, typer.Option(help="A name, e.g. 'Hotmart - main'.")],
+        given: Annotated[
+            str,
+            typer.Option(
+                "--token",
+                help="The platform's webhook token; '-' reads it from stdin (out of shell history).",
+            ),
+        ] = FROM_STDIN,
+        inactive: Annotated[bool, typer.Option("--inactive", help="Store it switched off.")] = False,
+        data_dir: data_dir_option = None,
+    ) -> None:
+        """Create or replace a domain's account for a checkout platform."""
+        secret = sys.stdin.readline().strip() if given == FROM_STDIN else given
+        config = Settings()
+        with database(config, data_dir, migrate=True) as url:
+            config = Settings()  # the embedded database's secret key is in the environment now
+            try:
+                account = asyncio.run(
+                    store(
+                        url,
+                        config,
+                        domain_id=domain,
+                        platform=platform,
+                        name=name,
+                        token=secret,
+                        active=not inactive,
+                    )
+                )
+            except CheckoutAccountError as error:
+                raise fail(str(error)) from None
+        state = "active" if account.active else "inactive"
+        sys.stdout.write(
+            f"{platform.value} account '{account.name}' saved ({state}): point the platform at "
+            f"https://<rastro host>/webhooks/{platform.value}\n"
+        )
+
+    app.add_typer(checkout_accounts_app, name="checkout-accounts")
