@@ -8,7 +8,9 @@ sessions and volumes grow linearly.
 
 ``seed_database`` runs every part on its own connection inside one transaction, so a
 failure leaves the database as it was.  ``setseed`` fixes every random draw: two runs
-produce the same rows except for timestamps, which follow the server's clock.
+produce the same rows except for timestamps, which follow the server's clock from one reference
+instant: the latest noon UTC, so every seed of one day is the same (dates cut at midnight would
+otherwise move rows between campaigns, and the random draws with them, hour by hour).
 """
 
 from __future__ import annotations
@@ -71,6 +73,9 @@ def validate_scale(scale: float) -> float:
     return float(scale)
 
 
+REFERENCE_INSTANT = "SELECT date_trunc('day', now() - interval '12 hours') + interval '12 hours'"
+
+
 def sql_literals(scale: float, now: datetime) -> dict[str, str]:
     """SQL literals for the placeholders, formatted from values this module produced, never user text."""
     return {
@@ -98,7 +103,7 @@ async def seed_database(dsn: str, scale: float = 1.0, progress: Progress | None 
         async with conn.transaction():
             await _check_schema(conn)
             await conn.execute(f"TRUNCATE {', '.join(SEEDED_TABLES)} RESTART IDENTITY CASCADE")
-            now: datetime = await conn.fetchval("SELECT date_trunc('second', now())")
+            now: datetime = await conn.fetchval(REFERENCE_INSTANT)
             await conn.execute(f"SELECT setseed({RANDOM_SEED})")
             await _run_parts(conn, parts, sql_literals(checked_scale, now), progress)
             await conn.execute(f"ANALYZE {', '.join(SEEDED_TABLES)}")

@@ -184,12 +184,13 @@ def test_invoice_audit(report_server: LiveServer, report_db: str, analyst: str) 
     verbatim = example_sql(DOC_002, 13)
     # 2023 as the example asks, then the whole seeded history.
     whole = verbatim.replace("'2023-12-31'", "'2100-01-01'")
-    for sql, period in (
-        (verbatim, YEAR_2023),
-        (whole, ("ReportPeriod", {"from": "2023-01-01", "to": "2100-01-01"})),
+    # 2023 holds few sales at the test scale; the whole history holds every situation checked.
+    for sql, period, situations_found in (
+        (verbatim, YEAR_2023, {"NO_INVOICE"}),
+        (whole, ("ReportPeriod", {"from": "2023-01-01", "to": "2100-01-01"}), {"NO_INVOICE", "LATE_INVOICE"}),
     ):
         rows = relabel(expected(example_rows(report_db, sql), rename), "situation", situations)
-        assert {"NO_INVOICE", "LATE_INVOICE"} <= {r["situation"] for r in rows}
+        assert situations_found <= {r["situation"] for r in rows}
         same(report_server, analyst, "invoiceAudit", rows, period=period)
 
 
