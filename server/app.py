@@ -29,6 +29,7 @@ from server.http_body import BodyLimitMiddleware
 from server.lifecycle import Drain
 from server.metrics_endpoint import forget_process, metrics_view
 from server.operation_stats import OperationStats
+from server.outages import DatabaseFailures
 from server.persisted_queries import PersistedQueries
 from server.rate_limits import IngestRateLimits
 from server.request_log import RequestMiddleware
@@ -66,7 +67,7 @@ def create_app(
     )
     if reads is not None:
         reads.attach(schema._schema)
-    endpoint = GraphQLEndpoint(graphql_view(schema, settings.graphiql), reads)
+    endpoint = GraphQLEndpoint(graphql_view(schema, settings.graphiql, settings.retry_after_seconds), reads)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -84,11 +85,14 @@ def create_app(
         json_pool = await create_json_pool(database_url, settings, statement_observers)
         if reads is not None:
             reads.pool = json_pool
+        app.state.database_url = database_url
         app.state.engine = create_engine(database_url, settings)
         observe_engine(app.state.engine)
+        app.state.write_engine = create_engine(database_url, settings, writes=True)
+        observe_engine(app.state.write_engine)
         # Scrapes read the outbox on a connection of their own: a saturated pool is when they matter most.
         app.state.scrape_engine = create_engine(database_url, settings, pooled=False)
-        app.state.sessions = create_sessionmaker(app.state.engine)
+        app.state.sessions = create_sessionmaker(app.state.write_engine)
         app.state.reads = create_read_sessionmaker(app.state.engine)
         app.state.principal_cache = PrincipalCache(settings.key_cache_seconds)
         app.state.trusted_documents = TrustedDocuments(app.state.reads, settings.key_cache_seconds)
@@ -106,6 +110,7 @@ def create_app(
         finally:
             await json_pool.close()
             await app.state.engine.dispose()
+            await app.state.write_engine.dispose()
             await app.state.scrape_engine.dispose()
             forget_process()
 
@@ -124,6 +129,7 @@ def create_app(
         middleware=[
             *request_middleware(tracer_provider),
             Middleware(RequestMiddleware),
+            Middleware(DatabaseFailures),
             Middleware(BodyLimitMiddleware, limit=settings.max_body_bytes),
             Middleware(PersistedQueries, cache_bytes=settings.persisted_query_cache_bytes),
             Middleware(ApiKeyMiddleware),

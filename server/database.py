@@ -4,7 +4,9 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import asyncpg
+from sqlalchemy import event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import NullPool
 
@@ -31,27 +33,57 @@ def describe_host(url: str) -> str:
     return f"{host}:{parsed.port or 5432}" if parsed.host else host
 
 
-def create_engine(url: str, settings: Settings, pooled: bool = True) -> AsyncEngine:
+def create_engine(url: str, settings: Settings, pooled: bool = True, writes: bool = False) -> AsyncEngine:
+    """Reads and writes get engines of their own: reads never queue behind writes waiting on locks."""
     pool: dict[str, Any] = {"poolclass": NullPool}
     if pooled:
         pool = {"poolclass": ObservedPool, "pool_size": settings.pool_size}
         pool["max_overflow"] = settings.pool_max_overflow
-    return create_async_engine(
+        pool["pool_timeout"] = settings.pool_timeout_seconds
+        pool["pool_logging_name"] = "writes" if writes else "reads"
+    engine = create_async_engine(
         sqlalchemy_url(url),
         **pool,
         pool_recycle=1800,
         hide_parameters=True,  # errors and logs never carry bound values (personal data)
-        connect_args={"server_settings": server_settings(settings)},
+        connect_args={"server_settings": server_settings(settings, writes), **client_timeouts(settings)},
     )
+    event.listen(engine.sync_engine.pool, "checkout", refuse_closed)
+    return engine
 
 
-def server_settings(settings: Settings) -> dict[str, str]:
-    return {
+def refuse_closed(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+    """A connection the database closed (it stopped or restarted) is replaced before a request gets it.
+
+    SQLAlchemy's pool_pre_ping would ask the server, three round trips per checkout; the socket knows.
+    """
+    if dbapi_connection.driver_connection.is_closed():
+        raise DisconnectionError("the database closed this connection")
+
+
+def server_settings(settings: Settings, writes: bool = False) -> dict[str, str]:
+    values = {
         "statement_timeout": str(settings.statement_timeout_ms),
         "application_name": "rastro",
         # Compiling an analytics plan costs seconds here and saves milliseconds: never worth it.
         "jit": "off",
     }
+    if writes:
+        # A write waiting on another's row lock gives up (CONFLICT, retryable), freeing its connection.
+        values["lock_timeout"] = str(settings.lock_timeout_ms)
+    return values
+
+
+def client_timeouts(settings: Settings) -> dict[str, float]:
+    """asyncpg's bounds: a database that stopped answering (frozen, unreachable) fails, not hangs."""
+    bounds = {"timeout": settings.connect_timeout_seconds}
+    if settings.statement_timeout_ms:
+        # Past the server's statement_timeout, which should fire first and say so.
+        bounds["command_timeout"] = settings.statement_timeout_ms / 1000 + COMMAND_TIMEOUT_MARGIN_SECONDS
+    return bounds
+
+
+COMMAND_TIMEOUT_MARGIN_SECONDS = 5.0
 
 
 async def create_json_pool(
@@ -70,6 +102,7 @@ async def create_json_pool(
         min_size=0,
         max_size=settings.pool_size,
         server_settings=server_settings(settings),
+        **client_timeouts(settings),
         setup=acquired,
         reset=released,
         init=watch,

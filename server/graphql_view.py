@@ -20,6 +20,7 @@ from strawberry.types import ExecutionResult
 
 from resolvers.compiled.reads import CompiledReads, response_body
 from resolvers.context import PERSONAL_DATA_ROLES, Context, Limits, Principal
+from resolvers.database_errors import MESSAGES, failure_code, noted
 from resolvers.errors import Code
 from schema.validation import nul_in_variables
 from server.graphiql import PATH as GRAPHIQL_PATH
@@ -35,7 +36,7 @@ from server.graphql_http import (
     response_status,
     scope_media_type,
 )
-from server.http_body import read_body, replay
+from server.http_body import error_body, read_body, replay
 from server.tracing import operation_span
 from server.trusted_documents import TrustedDocuments, sha256_hex
 from telemetry.request import note_operation
@@ -48,6 +49,10 @@ def should_mask(error: GraphQLError) -> bool:
     original = error.original_error
     if original is None or isinstance(original, GraphQLError):
         return False
+    code = failure_code(original)
+    if code is not None:
+        noted(code, original, f"field {error.path}")
+        return True
     log.error("unexpected %s at %s", type(original).__name__, error.path, exc_info=original)
     return True
 
@@ -74,6 +79,9 @@ class ErrorCodes(MaskErrors):
         super().__init__(should_mask_error=should_mask, error_message=MASKED_MESSAGE)
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        code = failure_code(error.original_error)
+        if code is not None:
+            return GraphQLError(MESSAGES[code], error.nodes, path=error.path, extensions={"code": code.value})
         return with_code(super().anonymise_error(error), Code.INTERNAL_SERVER_ERROR)
 
     def on_validate(self) -> Iterator[None]:
@@ -103,6 +111,9 @@ def coded(error: GraphQLError) -> GraphQLError:
     if isinstance(error.original_error, RecursionError):
         message = "Syntax Error: the document is nested too deeply to parse"
         return GraphQLError(message, extensions={"code": Code.GRAPHQL_PARSE_FAILED.value})
+    code = failure_code(error.original_error)
+    if code is not None:
+        return GraphQLError(MESSAGES[code], error.nodes, path=error.path, extensions={"code": code.value})
     if should_mask(error):
         return GraphQLError(MASKED_MESSAGE, extensions={"code": Code.INTERNAL_SERVER_ERROR.value})
     # What graphql-core raises itself past validation is about values: variables and arguments.
@@ -115,8 +126,14 @@ class RequestAdapter(StarletteRequestAdapter):
         return self._request.scope
 
 
+def error_codes(response: GraphQLHTTPResponse) -> set[str]:
+    errors = response.get("errors") or ()
+    return {str(e.get("extensions", {}).get("code")) for e in errors if isinstance(e, dict)}
+
+
 class RastroGraphQL(GraphQL[Context, None]):
     request_adapter_class = RequestAdapter
+    retry_after = 2  # seconds, for 503 answers (RASTRO_RETRY_AFTER_SECONDS)
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         app = request.app
@@ -150,6 +167,14 @@ class RastroGraphQL(GraphQL[Context, None]):
     ) -> Response:
         assert isinstance(response_data, dict), "batching is refused before execution"
         media_type = sub_response.media_type or JSON
+        codes = error_codes(response_data)
+        for code in (Code.SERVICE_UNAVAILABLE, Code.TIMEOUT):
+            if code in codes:
+                # Whatever else the answer holds, the request as a whole failed: say so in HTTP, as the
+                # compiled path does.
+                headers = {"Retry-After": str(self.retry_after)} if code is Code.SERVICE_UNAVAILABLE else None
+                body = error_body(MESSAGES[code], code)
+                return Response(body, status_code=503, media_type=media_type, headers=headers)
         response = Response(
             self.encode_json(response_data),
             status_code=response_status(response_data, media_type),
@@ -194,8 +219,10 @@ def limits(settings: Any) -> Limits:
     return Limits(default_page_size=settings.default_page_size, max_page_size=settings.max_page_size)
 
 
-def graphql_view(schema: Any, graphiql: bool) -> RastroGraphQL:
-    return RastroGraphQL(schema, graphql_ide="graphiql" if graphiql else None, allow_queries_via_get=False)
+def graphql_view(schema: Any, graphiql: bool, retry_after: int = 2) -> RastroGraphQL:
+    view = RastroGraphQL(schema, graphql_ide="graphiql" if graphiql else None, allow_queries_via_get=False)
+    view.retry_after = retry_after
+    return view
 
 
 class GraphQLEndpoint:

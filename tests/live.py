@@ -77,7 +77,8 @@ def live_server(database_url: str, **overrides: Any) -> Iterator[LiveServer]:
         if time.monotonic() > deadline or not thread.is_alive():
             raise RuntimeError("test server did not start")
         time.sleep(0.02)
-    event.listen(app.state.engine.sync_engine, "before_cursor_execute", counter)
+    for engine in (app.state.engine, app.state.write_engine):
+        event.listen(engine.sync_engine, "before_cursor_execute", counter)
     try:
         yield LiveServer(base_url=f"http://127.0.0.1:{port}", app=app, counter=counter)
     finally:

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from resolvers.context import Context
+from resolvers.database_errors import failure_code, noted
 
 log = logging.getLogger("rastro.mutations")
 
@@ -33,6 +34,9 @@ async def write_transaction_of(
         async with sessions() as session, session.begin():
             yield session
     except Exception as error:
+        code = failure_code(error)
+        if code is not None:
+            raise noted(code, error, mutation) from None
         # Our frames and the error's type only: database messages can quote the values written.
         stack = traceback.extract_tb(error.__traceback__)
         ours = [frame for frame in stack if "site-packages" not in frame.filename]

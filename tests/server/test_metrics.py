@@ -95,13 +95,14 @@ def test_dataloader_batches_are_measured_by_table(seeded_db_url: str, make_seede
 def test_pool_in_use_and_waiting_show_a_saturated_pool(seeded_db_url: str, make_seeded_key: KeyMaker) -> None:
     lead_id = str(open_leads(seeded_db_url)[0]["lead_id"])
     key = make_seeded_key("connector")
-    with live_server(seeded_db_url, metrics_open=True, pool_size=1, pool_max_overflow=0) as live:
+    settings = {"metrics_open": True, "pool_size": 1, "pool_max_overflow": 0, "lock_timeout_ms": 60_000}
+    with live_server(seeded_db_url, **settings) as live:
         seen = asyncio.run(_saturate(live.base_url, seeded_db_url, key, lead_id))
     during, after = seen
-    assert value(during, "rastro_db_pool_in_use", pool="primary") == 1
-    assert value(during, "rastro_db_pool_waiting", pool="primary") >= 1
-    assert value(after, "rastro_db_pool_in_use", pool="primary") == 0
-    assert value(after, "rastro_db_pool_waiting", pool="primary") == 0
+    assert value(during, "rastro_db_pool_in_use", pool="writes") == 1
+    assert value(during, "rastro_db_pool_waiting", pool="writes") >= 1
+    assert value(after, "rastro_db_pool_in_use", pool="writes") == 0
+    assert value(after, "rastro_db_pool_waiting", pool="writes") == 0
 
 
 async def _saturate(base_url: str, db_url: str, key: str, lead_id: str) -> tuple[Samples, Samples]:
@@ -122,7 +123,7 @@ async def _saturate(base_url: str, db_url: str, key: str, lead_id: str) -> tuple
         try:
             for _ in range(100):
                 during = await _scrape_async(client)
-                if value(during, "rastro_db_pool_waiting", pool="primary") >= 1:
+                if value(during, "rastro_db_pool_waiting", pool="writes") >= 1:
                     break
                 await asyncio.sleep(0.05)
         finally:
