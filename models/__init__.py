@@ -22,7 +22,13 @@ from models.checkout_history import (
     PaymentType,
     TransactionUtm,
 )
-from models.checkout_webhooks import CheckoutAccount, CheckoutEvent, Subscription, TransactionStatusChange
+from models.checkout_webhooks import (
+    CheckoutAccount,
+    CheckoutEvent,
+    ConversionAdjustment,
+    Subscription,
+    TransactionStatusChange,
+)
 from models.conversions import OfflineConversion, PlatformSyncLog
 from models.leads import IntegrationLog, Lead, LeadStage
 from models.outbox import ConversionOutbox
@@ -34,6 +40,7 @@ __all__ = [
     "CheckoutAccount",
     "CheckoutEvent",
     "Commission",
+    "ConversionAdjustment",
     "ConversionOutbox",
     "Customer",
     "DeliveryAccount",

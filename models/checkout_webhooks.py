@@ -86,3 +86,21 @@ class TransactionStatusChange(Base):
     occurred_at: Mapped[dt.datetime]
     event_id: Mapped[int | None] = mapped_column(ForeignKey("checkout_events.id", ondelete="SET NULL"))
     created_at: Mapped[dt.datetime] = mapped_column(server_default=text("now()"))
+
+
+class ConversionAdjustment(Base):
+    """What a refund or chargeback of a converted purchase did for one platform."""
+
+    __tablename__ = "conversion_adjustments"
+    __table_args__ = (UniqueConstraint("conversion_id", "platform"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    conversion_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("offline_conversions.conversion_id", ondelete="CASCADE")
+    )
+    platform: Mapped[str20]
+    reason: Mapped[str20]  # refund | chargeback
+    action: Mapped[str20]  # retraction (queued in the outbox) | recorded (the platform keeps it)
+    transaction_id: Mapped[int | None] = mapped_column(ForeignKey("transactions.id", ondelete="SET NULL"))
+    adjusted_at: Mapped[dt.datetime]
+    created_at: Mapped[dt.datetime] = mapped_column(server_default=text("now()"))

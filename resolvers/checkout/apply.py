@@ -32,6 +32,7 @@ from models import (
     TransactionUtm,
 )
 from models.enums import SaleStatus
+from resolvers.checkout.loop import close_the_loop
 from resolvers.checkout.shape import Buyer, Sale
 from resolvers.personal_data import InvalidPersonalData, email_lookup_hash, normalize_email, normalize_phone
 
@@ -239,7 +240,8 @@ def _tracking_source(sale: Sale) -> str | None:
 async def apply_sale(session: AsyncSession, sale: Sale, event_id: int | None = None) -> AppliedSale:
     """Write one sale inside the caller's transaction; SaleError (nothing written) when it cannot be held.
 
-    Idempotent: the same sale again changes nothing. Order-proof: see the module docstring.
+    Idempotent: the same sale again changes nothing. Order-proof: see the module docstring. A paid purchase
+    of a known lead registers its offline conversion, and a refund adjusts it (resolvers.checkout.loop).
     `event_id` links the status history to the raw checkout event it came from.
     """
     check_sale(sale)
@@ -322,6 +324,7 @@ async def apply_sale(session: AsyncSession, sale: Sale, event_id: int | None = N
     )
     await _history(session, sale, tx, offer_id)
     await _commissions(session, sale, tx, wins)
+    await close_the_loop(session, tx, final)
     return AppliedSale(transaction=tx, created=created_id is not None, status=final, previous_status=previous,
                        customer=customer)  # fmt: skip
 

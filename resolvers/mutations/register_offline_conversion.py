@@ -83,26 +83,36 @@ async def register_offline_conversion(context: Context, request: ConversionReque
     if errors:
         return Registration(errors=errors)
     async with write_transaction(context, "registerOfflineConversion") as session:
-        lead = await lock_lead(session, request.lead)
-        if isinstance(lead, Failure):
-            return Registration(errors=[lead])
-        conversion = await _insert_conversion(session, lead, request)
-        if conversion is None:
-            existing = await _existing_conversion(session, lead, request.conversion_name)
-            errors = repeat_failures(existing, request)
-            return Registration(errors=errors) if errors else Registration(existing, created=False)
-        if request.mark_won:
-            won = StageEntry(
-                stage="won",
-                value=conversion.conversion_value,
-                probability=100,
-                changed_by=author(context.principal, request.changed_by),
-                reason=f"Offline conversion {conversion.conversion_name}",
-                occurred_at=conversion.conversion_date,
-            )
-            # A registered sale is proof enough to reopen a lost lead.
-            await record_stage(session, lead.lead_id, won, reopen=True)
-        return Registration(conversion, created=True)
+        return await register_in_transaction(session, request, author(context.principal, request.changed_by))
+
+
+async def register_in_transaction(
+    session: AsyncSession, request: ConversionRequest, changed_by: str
+) -> Registration:
+    """The mutation's writes, in the caller's transaction, for a checked and normalized request.
+
+    Checkout webhooks register a purchase's conversion through this too, in the event's transaction.
+    """
+    lead = await lock_lead(session, request.lead)
+    if isinstance(lead, Failure):
+        return Registration(errors=[lead])
+    conversion = await _insert_conversion(session, lead, request)
+    if conversion is None:
+        existing = await _existing_conversion(session, lead, request.conversion_name)
+        errors = repeat_failures(existing, request)
+        return Registration(errors=errors) if errors else Registration(existing, created=False)
+    if request.mark_won:
+        won = StageEntry(
+            stage="won",
+            value=conversion.conversion_value,
+            probability=100,
+            changed_by=changed_by,
+            reason=f"Offline conversion {conversion.conversion_name}",
+            occurred_at=conversion.conversion_date,
+        )
+        # A registered sale is proof enough to reopen a lost lead.
+        await record_stage(session, lead.lead_id, won, reopen=True)
+    return Registration(conversion, created=True)
 
 
 async def _insert_conversion(

@@ -36,6 +36,7 @@ SEEDED_TABLES: tuple[str, ...] = (
     "platform_commission", "marketing_costs", "platform_transaction_payment_history", "platform_utm_history",
     "platform_software_invoice_history", "platform_sale_offer_history", "delivery_accounts",
     "checkout_accounts", "checkout_events", "subscriptions", "transaction_status_history",
+    "conversion_adjustments",
 )  # fmt: skip
 
 MAX_SCALE = 1000.0
