@@ -1,5 +1,6 @@
 """Per-request DataLoader registry: one loader per (kind, relation, filters, ordering, window), typed."""
 
+import asyncio
 from collections.abc import Awaitable, Callable, Hashable, Sequence
 from typing import Any, Protocol, TypeVar, cast
 
@@ -37,6 +38,20 @@ def observed(loader: Loader[object], kind: str, columns: Columns) -> Loader[obje
     return loader
 
 
+class Shielded:
+    """A loader whose waiters share a future without owning it.
+
+    graphql-core cancels a field's siblings when one fails; a cancelled waiter would cancel the batch's
+    future for every other field awaiting the same key, and the whole request would end in CancelledError.
+    """
+
+    def __init__(self, loader: Loader[object]) -> None:
+        self._loader = loader
+
+    def load(self, key: Hashable) -> Awaitable[object]:
+        return asyncio.shield(self._loader.load(key))
+
+
 def _label(key: Hashable) -> tuple[str, Columns]:
     kind, columns = cast(tuple[str, Columns], key)[:2]
     return kind, columns
@@ -50,7 +65,7 @@ class LoaderRegistry:
     def _get(self, key: Hashable, factory: Callable[[], Loader[object]]) -> Loader[object]:
         loader = self._loaders.get(key)
         if loader is None:
-            loader = self._loaders[key] = observed(factory(), *_label(key))
+            loader = self._loaders[key] = Shielded(observed(factory(), *_label(key)))
         return loader
 
     def one(self, model: type[M], *columns: InstrumentedAttribute[Any]) -> Loader[M | None]:
