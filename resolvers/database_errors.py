@@ -73,5 +73,6 @@ class DatabaseFailure(GraphQLError):
 
 def noted(code: Code, error: BaseException, where: str) -> DatabaseFailure:
     """Log one line (the error's type, never its message: it may quote values) and the caller's error."""
-    log.warning("%s: %s (%s)", where, code.value, type(error).__name__)
+    kind = type(error)
+    log.warning("%s: %s (%s.%s)", where, code.value, kind.__module__, kind.__qualname__)
     return DatabaseFailure(code)

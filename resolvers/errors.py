@@ -40,6 +40,10 @@ class Code(StrEnum):
     """Anything unexpected; the message is masked and the cause logged."""
 
 
+# What an unexpected error says to the caller; its type and place are logged, never its message.
+MASKED_MESSAGE = "Internal error: it was logged"
+
+
 class ArgumentError(GraphQLError):
     """A bad argument value: the message names the argument and what is wrong."""
 

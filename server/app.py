@@ -21,6 +21,7 @@ from server.auth import ApiKeyMiddleware, PrincipalCache
 from server.collect import collect
 from server.database import create_engine, create_json_pool, create_read_sessionmaker, create_sessionmaker
 from server.db_metrics import observe_engine
+from server.deadlines import RequestDeadlines
 from server.graphiql import graphiql_routes
 from server.graphql_http import http_error, unexpected_error
 from server.graphql_view import ErrorCodes, GraphQLEndpoint, graphql_view
@@ -129,6 +130,11 @@ def create_app(
         middleware=[
             *request_middleware(tracer_provider),
             Middleware(RequestMiddleware),
+            Middleware(
+                RequestDeadlines,
+                seconds=settings.request_timeout_seconds,
+                body_idle_seconds=settings.body_idle_seconds,
+            ),
             Middleware(DatabaseFailures),
             Middleware(BodyLimitMiddleware, limit=settings.max_body_bytes),
             Middleware(PersistedQueries, cache_bytes=settings.persisted_query_cache_bytes),

@@ -12,7 +12,7 @@ from starlette.types import Scope
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.http.parse_content_type import parse_content_type
 
-from resolvers.errors import Code
+from resolvers.errors import MASKED_MESSAGE, Code
 from server.http_body import error_body
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
@@ -99,7 +99,7 @@ async def http_error(_request: Request, error: Exception) -> Response:
 
 async def unexpected_error(_request: Request, _error: Exception) -> Response:
     """What escaped every handler: a JSON 500 that says nothing of the cause (the server log has it)."""
-    body = error_body("Internal error: it was logged", Code.INTERNAL_SERVER_ERROR)
+    body = error_body(MASKED_MESSAGE, Code.INTERNAL_SERVER_ERROR)
     return Response(body, status_code=500, media_type=JSON)
 
 

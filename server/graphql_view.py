@@ -21,7 +21,7 @@ from strawberry.types import ExecutionResult
 from resolvers.compiled.reads import CompiledReads, response_body
 from resolvers.context import PERSONAL_DATA_ROLES, Context, Limits, Principal
 from resolvers.database_errors import MESSAGES, failure_code, noted
-from resolvers.errors import Code
+from resolvers.errors import MASKED_MESSAGE, Code
 from schema.validation import nul_in_variables
 from server.graphiql import PATH as GRAPHIQL_PATH
 from server.graphql_http import (
@@ -55,9 +55,6 @@ def should_mask(error: GraphQLError) -> bool:
         return True
     log.error("unexpected %s at %s", type(original).__name__, error.path, exc_info=original)
     return True
-
-
-MASKED_MESSAGE = "Internal error: it was logged"
 
 
 def with_code(error: GraphQLError, code: Code) -> GraphQLError:

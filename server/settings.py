@@ -38,6 +38,10 @@ class Settings(BaseSettings):
     # Automatic persisted queries each worker remembers, in bytes of document text (least recent go first).
     persisted_query_cache_bytes: int = Field(default=16_000_000, ge=0)
     statement_timeout_ms: int = Field(default=15_000, ge=0)
+    # A request still running after this is cancelled, its SQL with it, and answered TIMEOUT.
+    request_timeout_seconds: float = Field(default=30.0, gt=0)
+    # A request body that sends nothing for this long is answered 408.
+    body_idle_seconds: float = Field(default=10.0, gt=0)
     # Writes wait this long for a row lock, then give up with CONFLICT (retryable).
     lock_timeout_ms: int = Field(default=5_000, ge=0)
     # Each of the read and the write pools, per worker.
@@ -46,7 +50,7 @@ class Settings(BaseSettings):
     # How long a request waits for a pooled connection, then gets 503.
     pool_timeout_seconds: float = Field(default=10.0, gt=0)
     # How long opening a database connection may take (a frozen or unreachable database fails, not hangs).
-    connect_timeout_seconds: float = Field(default=2.0, gt=0)
+    connect_timeout_seconds: float = Field(default=5.0, gt=0)
     # What 503 answers put in Retry-After while the database is unavailable.
     retry_after_seconds: int = Field(default=2, ge=1)
     log_level: str = "info"

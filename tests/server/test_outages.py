@@ -22,6 +22,7 @@ from tests.throwaway_pg import Cluster, throwaway_cluster
 
 DOMAINS = {"query": "{ domains { totalCount nodes { id domainName } } }"}  # the compiled path
 NODE = "query N($id: ID!) { node(id: $id) { ... on Domain { domainName } } }"  # the Python path
+NODE_OF_NOTHING = '{ node(id: "RG9tYWluOjA=") { id } }'
 CREATE = "mutation C($name: String!) { createDomain(input: {domainName: $name}) { domain { domainName } } }"
 
 
@@ -48,7 +49,7 @@ def assert_unavailable(response: httpx.Response) -> None:
 
 def timed(call: Any, *args: Any) -> tuple[httpx.Response, float]:
     started = time.monotonic()
-    response = call(*args)
+    response = call(*args) if len(args) < 2 else call(args[0], json=args[1])
     return response, time.monotonic() - started
 
 
@@ -129,13 +130,19 @@ def frozen(cluster: Cluster) -> Iterator[None]:
 
 def test_frozen_database_readyz_answers_within_2_s_and_requests_recover(cluster: Cluster) -> None:
     admin = key_maker(cluster.url)("admin")
-    with live_server(cluster.url) as live, live.client(admin) as client:
+    with live_server(cluster.url, request_timeout_seconds=2) as live, live.client(admin) as client:
         assert client.post("/graphql", json=DOMAINS).status_code == 200
         with frozen(cluster):
             probes = [timed(client.get, "/readyz") for _ in range(2)]
+            queries = [timed(client.post, "/graphql", body) for body in (DOMAINS, {"query": NODE_OF_NOTHING})]
         for response, seconds in probes:
             assert response.status_code == 503 and response.json()["status"] == "unavailable"
             assert seconds < 2
+        for response, seconds in queries:
+            # The request deadline (2 s) ends them; cancelling waits at most 1 s for the cleanup.
+            assert response.status_code == 503, response.text
+            assert response.json()["errors"][0]["extensions"]["code"] in ("TIMEOUT", "SERVICE_UNAVAILABLE")
+            assert seconds < 4
         assert wait_ready(client, 5) < 5
         assert client.post("/graphql", json=DOMAINS).json()["data"]["domains"]["totalCount"] == 0
 
