@@ -12,15 +12,18 @@ MONEY_EXPONENT = -2
 CLOCK_SKEW = dt.timedelta(minutes=5)
 
 
-def money_failures(value: Decimal | None, field: FieldPath) -> list[Failure]:
+def money_failures(
+    value: Decimal | None, field: FieldPath, limit: Decimal = MONEY_LIMIT, places: int = -MONEY_EXPONENT
+) -> list[Failure]:
+    """`limit` and `places` follow the column: numeric(15, 2) by default, numeric(15, 4) in checkout."""
     if value is None:
         return []
     if not value.is_finite() or value < 0:
         return [invalid(field, "must be a number >= 0")]
-    if value >= MONEY_LIMIT:
-        return [invalid(field, f"must be below {MONEY_LIMIT:,}")]
-    if int(value.as_tuple().exponent) < MONEY_EXPONENT and value != value.quantize(Decimal("0.01")):
-        return [invalid(field, "may have at most 2 decimal places")]
+    if value >= limit:
+        return [invalid(field, f"must be below {limit:,}")]
+    if int(value.as_tuple().exponent) < -places and value != value.quantize(Decimal(1).scaleb(-places)):
+        return [invalid(field, f"may have at most {places} decimal places")]
     return []
 
 

@@ -9,6 +9,7 @@ from schema.mutations.deliveries import DeliveryMutations
 from schema.mutations.domains import DomainMutations
 from schema.mutations.ingest_keys import IngestKeyMutations
 from schema.mutations.landing_pages import LandingPageMutations
+from schema.mutations.marketing_costs import MarketingCostMutations
 from schema.mutations.register_offline_conversion import RegisterOfflineConversionMutation
 from schema.mutations.track_events import TrackEventsMutation
 from schema.mutations.track_visit import TrackVisitMutation
@@ -28,5 +29,6 @@ Mutation = merge_types(
         IngestKeyMutations,
         DeliveryMutations,
         CheckoutAccountMutations,
+        MarketingCostMutations,
     ),
 )
