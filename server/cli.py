@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from integrations.secret_box import SecretBox
 from models import ApiKey
 from resolvers.context import Role
-from server import accounts_cli, checkout_accounts_cli, costs_cli
+from server import accounts_cli, checkout_accounts_cli, costs_cli, sales_cli
 from server import keys as key_admin
 from server import trusted_documents as trusted
 from server.database import create_engine, create_sessionmaker, describe_host, libpq_url
@@ -360,6 +360,7 @@ def export_schema(
 accounts_cli.register(app, database, fail, DataDir)
 checkout_accounts_cli.register(app, database, fail, DataDir)
 costs_cli.register(app, database, fail, DataDir)
+sales_cli.register(app, database, fail, DataDir)
 
 
 def main() -> None:

@@ -1,7 +1,6 @@
 """`rastro import-costs FILE.csv`: marketing costs from a spreadsheet, through importMarketingCosts' code."""
 
 import asyncio
-import csv
 import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
@@ -13,76 +12,50 @@ from rich.console import Console
 from rich.progress import Progress
 
 from resolvers.checkout.costs import CostCounts, CostRow, cost_failures, normalized, upsert_costs
+from server.csv_import import ImportFileError, read_table, refuse_if_any
 from server.database import create_engine, create_sessionmaker
 from server.settings import Settings
 
 COLUMNS = ("date", "source", "medium", "campaign", "cost")
 OPTIONAL = {"currency": "BRL"}
-SHOWN_ERRORS = 20
-
-
-class CostFileError(ValueError):
-    """The file's problems, one line each, naming the line and column; nothing was written."""
 
 
 def read_costs(path: Path) -> list[CostRow]:
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle)
-            header = [column.strip() for column in reader.fieldnames or []]
-            reader.fieldnames = header
-            return parse_costs(path.name, list(reader), header)
-    except (OSError, UnicodeDecodeError, csv.Error) as error:
-        raise CostFileError(f"cannot read {path}: {error}") from None
-
-
-def parse_costs(name: str, records: list[dict[str, Any]], header: list[str]) -> list[CostRow]:
+    header, records, problems = read_table(path)
+    name = path.name
     missing = [column for column in COLUMNS if column not in header]
     if missing:
         expected = ",".join((*COLUMNS, *OPTIONAL))
-        raise CostFileError(f"{name}: the header lacks {', '.join(missing)} (expected {expected})")
-    problems: list[str] = []
+        raise ImportFileError(f"{name}: the header lacks {', '.join(missing)} (expected {expected})")
     rows: list[CostRow] = []
-    for index, record in enumerate(records):
-        where = f"{name} line {index + 2}"
-        if None in record:  # more cells than the header has columns
-            problems.append(f"{where}: more cells than the header's {len(header)} columns")
-            continue
-        values = {column: (record.get(column) or "").strip() for column in (*COLUMNS, *OPTIONAL)}
+    by_index: list[int] = []  # the file's line of each row
+    for line, cells in records:
+        where = f"{name} line {line}"
         try:
-            date = dt.date.fromisoformat(values["date"])
+            date = dt.date.fromisoformat(cells.get("date") or "")
         except ValueError:
-            problems.append(f"{where}, column date: {values['date']!r} is not a date as YYYY-MM-DD")
+            problems.append(f"{where}, column date: {cells.get('date') or ''!r} is not a date as YYYY-MM-DD")
             continue
+        cost_text = cells.get("cost") or ""
         try:
-            cost = Decimal(values["cost"])
+            cost = Decimal(cost_text)
         except InvalidOperation:
-            problems.append(f"{where}, column cost: {values['cost']!r} is not a number (decimal point: '.')")
+            problems.append(f"{where}, column cost: {cost_text!r} is not a number (decimal point: '.')")
             continue
+        text = {column: cells.get(column) or "" for column in ("source", "medium", "campaign")}
+        currency = cells.get("currency") or OPTIONAL["currency"]
         rows.append(
-            normalized(
-                CostRow(date, values["source"], values["medium"], values["campaign"], cost,
-                        values["currency"] or OPTIONAL["currency"])
-            )
-        )  # fmt: skip
+            normalized(CostRow(date, text["source"], text["medium"], text["campaign"], cost, currency))
+        )
+        by_index.append(line)
     if not problems:
-        problems = [
-            failure_line(name, failure.field or (), failure.message)
-            for failure in cost_failures(rows, ("rows",))
-        ]
-    if problems:
-        shown = problems[:SHOWN_ERRORS]
-        if len(problems) > SHOWN_ERRORS:
-            shown.append(f"... and {len(problems) - SHOWN_ERRORS} more")
-        raise CostFileError("\n".join([*shown, "Nothing was imported."]))
+        for failure in cost_failures(rows, ()):
+            field = failure.field or ()
+            where = f"{name} line {by_index[int(field[0])]}" if field else name
+            column = f", column {field[1]}" if len(field) > 1 else ""
+            problems.append(f"{where}{column}: {failure.message}")
+    refuse_if_any(problems)
     return rows
-
-
-def failure_line(name: str, field: tuple[str, ...], message: str) -> str:
-    """("rows", "3", "cost") is the file's line 5 (after the header), column cost."""
-    where = f"{name} line {int(field[1]) + 2}" if len(field) > 1 else name
-    column = f", column {field[2]}" if len(field) > 2 else ""
-    return f"{where}{column}: {message}"
 
 
 async def store(url: str, rows: list[CostRow], advance: Callable[[int], None]) -> CostCounts:
@@ -107,7 +80,7 @@ def register(app: typer.Typer, database: Any, fail: Any, data_dir_option: Any) -
         """Upsert ad spend per date, source, medium and campaign; all rows or none."""
         try:
             rows = read_costs(file)
-        except CostFileError as error:
+        except ImportFileError as error:
             raise fail(str(error)) from None
         with database(Settings(), data_dir, migrate=True) as url:
             err = Console(stderr=True)

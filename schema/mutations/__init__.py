@@ -8,6 +8,7 @@ from schema.mutations.checkout_accounts import CheckoutAccountMutations
 from schema.mutations.deliveries import DeliveryMutations
 from schema.mutations.domains import DomainMutations
 from schema.mutations.ingest_keys import IngestKeyMutations
+from schema.mutations.ingest_transaction import IngestTransactionMutation
 from schema.mutations.landing_pages import LandingPageMutations
 from schema.mutations.marketing_costs import MarketingCostMutations
 from schema.mutations.register_offline_conversion import RegisterOfflineConversionMutation
@@ -30,5 +31,6 @@ Mutation = merge_types(
         DeliveryMutations,
         CheckoutAccountMutations,
         MarketingCostMutations,
+        IngestTransactionMutation,
     ),
 )
