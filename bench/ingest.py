@@ -36,8 +36,10 @@ ORIGIN = f"https://{HOST}"
 UTMS = "utm_source=google&utm_medium=cpc&utm_campaign=bench&gclid=Cj0KCQ-bench"
 
 
-async def closed_loop(call: Callable[[int], Awaitable[None]], seconds: float) -> Result:
-    """CONNECTIONS workers calling back to back for `seconds`; latencies in ms."""
+async def closed_loop(
+    call: Callable[[int], Awaitable[None]], seconds: float, connections: int = CONNECTIONS
+) -> Result:
+    """`connections` workers calling back to back for `seconds`; latencies in ms."""
     latencies: list[float] = []
     errors = 0
     issued = 0
@@ -56,8 +58,8 @@ async def closed_loop(call: Callable[[int], Awaitable[None]], seconds: float) ->
             latencies.append((time.perf_counter() - started) * 1000)
 
     started = time.perf_counter()
-    await asyncio.gather(*(worker() for _ in range(CONNECTIONS)))
-    return Result(CONNECTIONS, len(latencies), errors, time.perf_counter() - started, latencies)
+    await asyncio.gather(*(worker() for _ in range(connections)))
+    return Result(connections, len(latencies), errors, time.perf_counter() - started, latencies)
 
 
 def visit_beacon(n: int, run: str) -> bytes:
