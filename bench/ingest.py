@@ -4,18 +4,25 @@ written by plain asyncpg INSERTs over 32 connections, in the same run.
 
     DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres python bench/ingest.py [--seconds 15]
 
-Creates a scratch database on that server with one domain, runs `rastro serve` (one worker) in its own
-process with the rate limits raised out of the way, drops the database after.
+Needs `wrk` (Debian package wrk): the HTTP load comes from it, a C client, so the server is not charged
+for a Python client's CPU on the same cores (httpx cost more CPU per request than the server did).
+Creates a scratch database on that server with one domain, runs `rastro serve` in its own process with
+the rate limits raised out of the way, counts the rows each run wrote, drops the database after.
 """
 
 import argparse
 import asyncio
 import json
 import os
+import re
+import shutil
+import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import asyncpg
@@ -27,10 +34,11 @@ from bench.loadgen import Result
 from bench.served import scratch_database, served
 from tests.conftest import key_maker
 from tests.ingest.tracking import BROWSER, TRACK_VISIT
-from tests.mutations.graphql import body
 
 CONNECTIONS = 32
+WRK = shutil.which("wrk") or "wrk"
 EVENTS_PER_CALL = 10
+VISITORS_WITH_EVENTS = 500
 HOST = "bench.example.com.br"
 ORIGIN = f"https://{HOST}"
 UTMS = "utm_source=google&utm_medium=cpc&utm_campaign=bench&gclid=Cj0KCQ-bench"
@@ -62,54 +70,126 @@ async def closed_loop(
     return Result(connections, len(latencies), errors, time.perf_counter() - started, latencies)
 
 
-def visit_beacon(n: int, run: str) -> bytes:
-    payload = {"type": "visit", "url": f"{ORIGIN}/oferta?{UTMS}", "visitorId": f"{run}-{n}"}
-    return json.dumps(payload).encode()
+# wrk scripts: each request builds its body in Lua, so every visit is a new visitor.
+LUA_COMMON = """
+local thread_no = 0
+local counter = 0
+setup = function(thread) thread_no = thread_no + 1; thread:set("tag", "t" .. thread_no) end
+"""
+LUA_VISIT_COLLECT = (
+    LUA_COMMON
+    + """
+request = function()
+  counter = counter + 1
+  local body = '{"type":"visit","url":"%(origin)s/oferta?%(utms)s","visitorId":"w-' .. tag .. '-' ..
+               counter .. '"}'
+  return wrk.format("POST", "/collect?key=%(key)s", {["Content-Type"]="text/plain", ["Origin"]="%(origin)s",
+                    ["User-Agent"]="%(browser)s"}, body)
+end
+"""
+)
+LUA_VISIT_GRAPHQL = (
+    LUA_COMMON
+    + """
+request = function()
+  counter = counter + 1
+  local input = '{"url":"%(origin)s/oferta?%(utms)s","visitorId":"g-' .. tag .. '-' .. counter ..
+                '","client":{"clientIp":"203.0.113.9","userAgent":"%(browser)s"}}'
+  local body = '{"query":%(document)s,"variables":{"input":' .. input .. '}}'
+  return wrk.format("POST", "/graphql", {["Content-Type"]="application/json",
+                    ["Authorization"]="Bearer %(key)s"}, body)
+end
+"""
+)
+LUA_EVENTS_COLLECT = (
+    LUA_COMMON
+    + """
+request = function()
+  counter = counter + 1
+  local body = '{"type":"events","url":"%(origin)s/oferta","visitorId":"e-' .. (counter %% %(visitors)d) ..
+               '","events":%(events)s}'
+  return wrk.format("POST", "/collect?key=%(key)s", {["Content-Type"]="text/plain", ["Origin"]="%(origin)s",
+                    ["User-Agent"]="%(browser)s"}, body)
+end
+"""
+)
 
 
-def events_beacon(n: int, run: str) -> bytes:
+@dataclass(frozen=True)
+class HttpRun:
+    calls_per_s: float
+    rows_per_s: float
+    p50_ms: float
+    p99_ms: float
+    bad_answers: int
+    server_cpu_ms: float  # the server process's CPU per call
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def wrk(
+    base: str, script: str, seconds: float, pid: int, count_rows: Callable[[], int], path: str = "/"
+) -> HttpRun:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as lua:
+        lua.write(script)
+        lua.flush()
+        rows_before, cpu_before = count_rows(), cpu_seconds(pid)
+        out = subprocess.run(
+            [WRK, "-t2", f"-c{CONNECTIONS}", f"-d{seconds:g}s", "--latency", "-s", lua.name, base + path],
+            capture_output=True, text=True, check=True,
+        ).stdout  # fmt: skip
+        rows, cpu = count_rows() - rows_before, cpu_seconds(pid) - cpu_before
+    calls = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
+    elapsed = float(re.search(r"requests in ([\d.]+)s", out).group(1))  # type: ignore[union-attr]
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+
+    def latency(p: str) -> float:
+        value, unit = re.search(rf"\s{p}%\s+([\d.]+)(us|ms|s)", out).groups()  # type: ignore[union-attr]
+        return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+    return HttpRun(calls / elapsed, rows / elapsed, latency("50"), latency("99"),
+                   int(bad.group(1)) if bad else 0, cpu * 1000 / max(calls, 1))  # fmt: skip
+
+
+def api_runs(base: str, pid: int, key: str, url: str, seconds: float) -> dict[str, HttpRun]:
+    def rows(table: str) -> Callable[[], int]:
+        async def count() -> int:
+            connection = await asyncpg.connect(url)
+            try:
+                return int(await connection.fetchval(f"SELECT count(*) FROM {table}"))
+            finally:
+                await connection.close()
+
+        return lambda: asyncio.run(count())
+
     events = [{"type": "click", "label": f"cta-{i}", "data": {"i": i}} for i in range(EVENTS_PER_CALL)]
-    return json.dumps({"type": "events", "url": f"{ORIGIN}/oferta", "visitorId": f"{run}-{n % 500}",
-                       "events": events}).encode()  # fmt: skip
-
-
-async def api_runs(base: str, key: str, seconds: float) -> dict[str, Result]:
-    headers = {"Origin": ORIGIN, "User-Agent": BROWSER}
-    limits = httpx.Limits(max_connections=CONNECTIONS)
-    results: dict[str, Result] = {}
-    async with httpx.AsyncClient(base_url=base, headers=headers, timeout=60, limits=limits) as client:
-
-        async def collect(content: bytes) -> None:
-            response = await client.post(
-                "/collect", params={"key": key}, content=content, headers={"Content-Type": "text/plain"}
-            )
-            if response.status_code != 204:
-                raise RuntimeError(response.text)
-
-        async def track_visit(n: int) -> None:
-            input = {"url": f"{ORIGIN}/oferta?{UTMS}", "visitorId": f"g-{n}",
-                     "client": {"clientIp": "203.0.113.9", "userAgent": BROWSER}}  # fmt: skip
-            response = await client.post(
-                "/graphql", json=body(TRACK_VISIT, input), headers={"Authorization": f"Bearer {key}"}
-            )
-            if response.json()["data"]["trackVisit"]["errors"]:
-                raise RuntimeError(response.text)
-
-        results["visits /collect"] = await closed_loop(lambda n: collect(visit_beacon(n, "c")), seconds)
-        results["visits trackVisit"] = await closed_loop(track_visit, seconds)
-        # Visitors c-0..c-499 have sessions now: their events go to them.
-        results["events /collect"] = await closed_loop(lambda n: collect(events_beacon(n, "c")), seconds)
-
-        async def not_modified(_n: int) -> None:
-            response = await client.get("/t.js", headers={"If-None-Match": etag})
-
-            if response.status_code != 304:
-                raise RuntimeError(response.status_code)
-
-        etag = (await client.get("/t.js")).headers["etag"]
+    values = {
+        "origin": ORIGIN,
+        "utms": UTMS,
+        "key": key,
+        "browser": BROWSER,
+        "visitors": VISITORS_WITH_EVENTS,
+        "document": json.dumps(TRACK_VISIT.document).replace("\\", "\\\\").replace("'", "\\'"),
+        "events": json.dumps(events),
+    }
+    headers = {"Origin": ORIGIN, "User-Agent": BROWSER, "Content-Type": "text/plain"}
+    with httpx.Client(base_url=base, headers=headers) as client:
+        for n in range(VISITORS_WITH_EVENTS):  # the visitors whose sessions the events go to
+            beacon = {"type": "visit", "url": f"{ORIGIN}/oferta", "visitorId": f"e-{n}"}
+            client.post("/collect", params={"key": key}, content=json.dumps(beacon)).raise_for_status()
+        etag = client.get("/t.js").headers["etag"]
+    return {
+        "visits /collect": wrk(base, LUA_VISIT_COLLECT % values, seconds, pid, rows("sessions")),
+        "visits trackVisit": wrk(base, LUA_VISIT_GRAPHQL % values, seconds, pid, rows("sessions")),
+        "events /collect": wrk(base, LUA_EVENTS_COLLECT % values, seconds, pid, rows("events")),
         # The HTTP path alone (middleware stack, no SQL): what one request costs before any tracking.
-        results["ceiling: GET /t.js 304"] = await closed_loop(not_modified, seconds)
-    return results
+        "ceiling: GET /t.js 304": wrk(
+            base, f'wrk.headers["If-None-Match"] = {json.dumps(etag)}', seconds, pid, lambda: 0, "/t.js"
+        ),
+    }
 
 
 FLOOR_SESSION = """
@@ -188,7 +268,10 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=15, help="per measurement")
     parser.add_argument("--workers", type=int, default=1)
     args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("bench/ingest.py needs wrk: apt-get install wrk")
     os.environ |= {
+        "RASTRO_POOL_SIZE": str(CONNECTIONS),  # as many connections as the floor has
         "RASTRO_INGEST_RATE_PER_KEY": "10000000/minute",
         "RASTRO_INGEST_RATE_PER_IP": "10000000/minute",
     }
@@ -196,26 +279,31 @@ def main() -> None:
         domain_id, page_id = asyncio.run(arrange(url))
         key = key_maker(url)("ingest")
         with served(url, args.workers) as server:
-            api = asyncio.run(api_runs(server.base_url, key, args.seconds))
+            api = api_runs(server.base_url, server.pid, key, url, args.seconds)
         floor = asyncio.run(floor_runs(url, domain_id, page_id, args.seconds))
     print(f"{CONNECTIONS} connections, {args.seconds:g} s each, {args.workers} Rastro worker(s); "
-          f"events: {EVENTS_PER_CALL} per call")  # fmt: skip
-    print(
-        "| what | calls/s | rows/s (visits or events) | p50 ms | p99 ms | errors |\n|---|---|---|---|---|---|"
-    )
-    for label, result in {**api, **floor}.items():
+          f"events: {EVENTS_PER_CALL} per call; load average {os.getloadavg()[0]:.1f}")  # fmt: skip
+    print("| what | calls/s | rows/s | p50 ms | p99 ms | errors | server CPU ms/call |")
+    print("|---|---|---|---|---|---|---|")
+    for label, run in api.items():
+        print(
+            f"| {label} | {run.calls_per_s:.0f} | {run.rows_per_s:.0f} | {run.p50_ms:.1f} | "
+            f"{run.p99_ms:.1f} | {run.bad_answers} | {run.server_cpu_ms:.2f} |"
+        )
+    for label, result in floor.items():
         per = EVENTS_PER_CALL if label.startswith("events") else 1
         print(
             f"| {label} | {result.throughput:.0f} | {result.throughput * per:.0f} | "
-            f"{result.percentile(50):.1f} | {result.percentile(99):.1f} | {result.errors} |"
+            f"{result.percentile(50):.1f} | {result.percentile(99):.1f} | {result.errors} | |"
         )
     for kind, api_label in (
         ("visits", "visits /collect"),
         ("visits", "visits trackVisit"),
         ("events", "events /collect"),
     ):
-        ratio = api[api_label].throughput / floor[f"{kind} floor"].throughput
-        print(f"{api_label}: {ratio:.2f} of the floor")
+        per = EVENTS_PER_CALL if kind == "events" else 1
+        ratio = api[api_label].rows_per_s / (floor[f"{kind} floor"].throughput * per)
+        print(f"{api_label}: {ratio:.2f} of the floor (rows written per second)")
 
 
 if __name__ == "__main__":

@@ -19,7 +19,13 @@ from schema.schema import ExtensionFactory, build_schema, cache_extensions, limi
 from schema.validation import NameArgumentsInValueErrors
 from server.auth import ApiKeyMiddleware, PrincipalCache
 from server.collect import collect
-from server.database import create_engine, create_json_pool, create_read_sessionmaker, create_sessionmaker
+from server.database import (
+    create_engine,
+    create_json_pool,
+    create_read_sessionmaker,
+    create_sessionmaker,
+    create_tracking_pool,
+)
 from server.db_metrics import observe_engine
 from server.deadlines import RequestDeadlines
 from server.graphiql import graphiql_routes
@@ -101,8 +107,9 @@ def create_app(
             settings.ingest_rate_per_key, settings.ingest_rate_per_ip
         )
         places = Places(settings.ingest_cache_seconds)
+        tracking_pool = await create_tracking_pool(database_url, settings)
         app.state.ingestion = Ingestion(
-            app.state.sessions, BotFilter(settings.bot_user_agents), VisitorSalt(), places
+            tracking_pool, BotFilter(settings.bot_user_agents), VisitorSalt(), places
         )
         key = settings.secret_key
         app.state.secret_box = None if key is None else SecretBox(key.get_secret_value())
@@ -110,6 +117,7 @@ def create_app(
             yield
         finally:
             await json_pool.close()
+            await tracking_pool.close()
             await app.state.engine.dispose()
             await app.state.write_engine.dispose()
             await app.state.scrape_engine.dispose()

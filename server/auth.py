@@ -195,7 +195,7 @@ class ApiKeyMiddleware:
         principal: Principal = scope["state"]["principal"]
         limits = scope["app"].state.ingest_rate_limits
         # Per key only: server-side senders send every visitor's tracking from one IP.
-        retry_after = limits.retry_after(principal.key_id, None)
+        retry_after = await limits.retry_after(principal.key_id, None)
         if retry_after is not None:
             message = f"Too many tracking requests: retry in {retry_after} s"
             await send_error(

@@ -113,7 +113,7 @@ async def collect(request: Request) -> Response:
     origin = request.headers.get("origin")
     key = request.query_params.get("key")
     client_ip = request.client.host if request.client else None
-    retry_after = state.ingest_rate_limits.retry_after(key, client_ip)
+    retry_after = await state.ingest_rate_limits.retry_after(key, client_ip)
     if retry_after is not None:
         message = f"Too many tracking requests: retry in {retry_after} s"
         return _error(429, Code.RATE_LIMITED, message, {"Retry-After": str(retry_after)})

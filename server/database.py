@@ -10,6 +10,7 @@ from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import NullPool
 
+from resolvers.ingest.statements import Row
 from server.db_metrics import ObservedPool, json_pool_hooks
 from server.settings import Settings
 
@@ -106,6 +107,20 @@ async def create_json_pool(
         setup=acquired,
         reset=released,
         init=watch,
+    )
+
+
+async def create_tracking_pool(url: str, settings: Settings) -> Any:
+    """asyncpg connections for tracking writes (resolvers.ingest.statements): short transactions, no ORM."""
+    acquired, released, _ = json_pool_hooks("tracking")
+    return await asyncpg.create_pool(
+        libpq_url(url),
+        min_size=0,
+        max_size=settings.pool_size,
+        server_settings=server_settings(settings),
+        record_class=Row,
+        setup=acquired,
+        reset=released,
     )
 
 

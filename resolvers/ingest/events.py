@@ -5,12 +5,12 @@ import uuid
 from dataclasses import dataclass, field
 
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from resolvers.ingest.checks import events_failures, sender_failures
 from resolvers.ingest.places import Places
 from resolvers.ingest.requests import EventRequest, Sender, SessionRef
 from resolvers.ingest.sessions import find_session
+from resolvers.ingest.statements import Statements
 from resolvers.mutations.outcome import Failure
 
 
@@ -54,7 +54,7 @@ def _row(event: EventRequest) -> dict[str, object]:
 
 
 async def record_events(
-    session: AsyncSession, places: Places, ref: SessionRef, events: list[EventRequest], sender: Sender
+    session: Statements, places: Places, ref: SessionRef, events: list[EventRequest], sender: Sender
 ) -> EventsOutcome:
     errors = events_failures(events, ("input", "events")) + sender_failures(sender, ("input",))
     if errors:

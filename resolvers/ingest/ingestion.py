@@ -2,19 +2,18 @@
 crawlers answered without being counted."""
 
 from dataclasses import dataclass
-
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from typing import Any
 
 from resolvers.context import Principal, Role
 from resolvers.ingest.events import EventsOutcome, record_events
 from resolvers.ingest.leads import LeadOutcome, capture_lead
 from resolvers.ingest.places import Places
 from resolvers.ingest.requests import EventRequest, LeadRequest, Sender, SessionRef, VisitRequest
+from resolvers.ingest.statements import tracking_transaction
 from resolvers.ingest.visitors import BotFilter, VisitorSalt
 from resolvers.ingest.visits import VisitOutcome, record_visit
 from resolvers.mutations.outcome import Failure
 from resolvers.mutations.permissions import refuse_unless
-from resolvers.mutations.transaction import write_transaction_of
 
 INGEST_ROLES = frozenset({Role.INGEST, Role.ADMIN})
 
@@ -25,7 +24,7 @@ def refuse_non_ingest(principal: Principal | None) -> list[Failure]:
 
 @dataclass
 class Ingestion:
-    sessions: async_sessionmaker[AsyncSession]
+    pool: Any  # asyncpg pool of Row records (server.database.create_tracking_pool)
     bots: BotFilter
     salt: VisitorSalt
     places: Places
@@ -33,18 +32,18 @@ class Ingestion:
     async def visit(self, request: VisitRequest, sender: Sender) -> VisitOutcome:
         if self.bots.is_bot(sender.user_agent):
             return VisitOutcome(counted=False)
-        async with write_transaction_of(self.sessions, "trackVisit") as session:
+        async with tracking_transaction(self.pool, "trackVisit") as session:
             # Every failure is found before the first write.
             return await record_visit(session, self.places, request, sender, await self.salt.get(session))
 
     async def events(self, ref: SessionRef, events: list[EventRequest], sender: Sender) -> EventsOutcome:
         if self.bots.is_bot(sender.user_agent):
             return EventsOutcome(counted=False)
-        async with write_transaction_of(self.sessions, "trackEvents") as session:
+        async with tracking_transaction(self.pool, "trackEvents") as session:
             return await record_events(session, self.places, ref, events, sender)
 
     async def lead(self, request: LeadRequest, sender: Sender) -> LeadOutcome:
         if self.bots.is_bot(sender.user_agent):
             return LeadOutcome(counted=False)
-        async with write_transaction_of(self.sessions, "captureLead") as session:
+        async with tracking_transaction(self.pool, "captureLead") as session:
             return await capture_lead(session, self.places, request, sender)

@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from resolvers.ingest.checks import sender_failures
 from resolvers.ingest.places import PageUrl, Places, parse_page_url
 from resolvers.ingest.requests import LeadRequest, Sender
 from resolvers.ingest.sessions import find_session
+from resolvers.ingest.statements import Statements
 from resolvers.mutations.input_checks import text_failures
 from resolvers.mutations.outcome import Failure, invalid
 from resolvers.mutations.update_lead import email_columns, phone_columns
@@ -126,7 +126,7 @@ def _trimmed(value: str | None) -> str | None:
 
 
 async def capture_lead(
-    session: AsyncSession, places: Places, request: LeadRequest, sender: Sender
+    session: Statements, places: Places, request: LeadRequest, sender: Sender
 ) -> LeadOutcome:
     columns, errors = lead_columns(request)
     errors += sender_failures(sender, ("input",))

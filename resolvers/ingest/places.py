@@ -7,8 +7,8 @@ from urllib.parse import urlsplit
 
 from cachetools import TTLCache
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from resolvers.ingest.statements import Statements
 from resolvers.mutations.outcome import Failure, FieldPath, invalid
 
 MAX_URL_LENGTH = 2048
@@ -78,7 +78,7 @@ class Places:
         self._pages.clear()
 
     async def _domain(
-        self, session: AsyncSession, cache_key: Any, query: Any, params: dict[str, Any]
+        self, session: Statements, cache_key: Any, query: Any, params: dict[str, Any]
     ) -> DomainRow | None:
         if cache_key in self._domains:
             return self._domains[cache_key]
@@ -87,15 +87,15 @@ class Places:
         self._domains[cache_key] = found
         return found
 
-    async def domain_by_host(self, session: AsyncSession, host: str) -> DomainRow | None:
+    async def domain_by_host(self, session: Statements, host: str) -> DomainRow | None:
         params = {"host": host, "bare": host.removeprefix("www.")}
         return await self._domain(session, ("host", host), FIND_DOMAIN, params)
 
-    async def domain_by_id(self, session: AsyncSession, domain_id: uuid.UUID) -> DomainRow | None:
+    async def domain_by_id(self, session: Statements, domain_id: uuid.UUID) -> DomainRow | None:
         return await self._domain(session, ("id", domain_id), DOMAIN_BY_ID, {"domain_id": domain_id})
 
     async def page(
-        self, session: AsyncSession, domain_id: uuid.UUID, path: str, variant: str | None
+        self, session: Statements, domain_id: uuid.UUID, path: str, variant: str | None
     ) -> uuid.UUID:
         key = (domain_id, path, variant)
         page_id = self._pages.get(key)
@@ -110,7 +110,7 @@ class Places:
 
 
 async def find_domain(
-    session: AsyncSession, places: Places, url: PageUrl, bound_to: uuid.UUID | None, field: FieldPath
+    session: Statements, places: Places, url: PageUrl, bound_to: uuid.UUID | None, field: FieldPath
 ) -> DomainRow | Failure:
     """The active domain registered for the URL's host (with or without www.), and the key's own."""
     row = await places.domain_by_host(session, url.host)
@@ -124,7 +124,7 @@ async def find_domain(
 
 
 async def landing_page(
-    session: AsyncSession, domain_id: uuid.UUID, path: str, variant: str | None = None
+    session: Statements, domain_id: uuid.UUID, path: str, variant: str | None = None
 ) -> uuid.UUID:
     """The page of this path (the given A/B variant, else the control); created when the path is new."""
     params = {"domain_id": domain_id, "path": path, "variant": variant}

@@ -3,10 +3,10 @@
 from dataclasses import dataclass
 
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from resolvers.ingest.places import Places, find_domain, parse_page_url
 from resolvers.ingest.requests import Sender, SessionRef
+from resolvers.ingest.statements import Statements
 from resolvers.mutations.outcome import ErrorCode, Failure, FieldPath, invalid
 
 
@@ -29,7 +29,7 @@ def _not_found(field: FieldPath, message: str) -> Failure:
 
 
 async def find_session(
-    session: AsyncSession, places: Places, ref: SessionRef, sender: Sender
+    session: Statements, places: Places, ref: SessionRef, sender: Sender
 ) -> SessionFound | Failure:
     if ref.session_id is not None:
         field: FieldPath = ("input", "sessionId")

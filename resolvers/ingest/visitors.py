@@ -5,7 +5,8 @@ import re
 from collections.abc import Iterable
 
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession
+
+from resolvers.ingest.statements import Statements
 
 
 class BotFilter:
@@ -25,7 +26,7 @@ class VisitorSalt:
     def __init__(self) -> None:
         self._salt: str | None = None
 
-    async def get(self, session: AsyncSession) -> str:
+    async def get(self, session: Statements) -> str:
         if self._salt is None:
             self._salt = str(await session.scalar(text("SELECT visitor_salt FROM rastro_instance")))
         return self._salt

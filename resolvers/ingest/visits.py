@@ -14,11 +14,11 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from resolvers.ingest.checks import param_failures, sender_failures
 from resolvers.ingest.places import PageUrl, Places, find_domain, parse_page_url
 from resolvers.ingest.requests import CLICK_ID_COLUMNS, CLICK_IDS, UTM_KEYS, Sender, VisitRequest
+from resolvers.ingest.statements import Statements
 from resolvers.ingest.visitors import fallback_visitor_id
 from resolvers.mutations.input_checks import text_failures
 from resolvers.mutations.outcome import Failure, FieldPath
@@ -152,7 +152,7 @@ def starts_new_session(latest: Any, tracked: dict[str, str]) -> bool:
 
 
 async def record_visit(
-    session: AsyncSession, places: Places, request: VisitRequest, sender: Sender, salt: str
+    session: Statements, places: Places, request: VisitRequest, sender: Sender, salt: str
 ) -> VisitOutcome:
     url_field: FieldPath = ("input", "url")
     url = parse_page_url(request.url, url_field)

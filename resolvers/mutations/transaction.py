@@ -34,12 +34,17 @@ async def write_transaction_of(
         async with sessions() as session, session.begin():
             yield session
     except Exception as error:
-        code = failure_code(error)
-        if code is not None:
-            raise noted(code, error, mutation) from None
-        # Our frames and the error's type only: database messages can quote the values written.
-        stack = traceback.extract_tb(error.__traceback__)
-        ours = [frame for frame in stack if "site-packages" not in frame.filename]
-        frames = "".join(traceback.format_list(ours))
-        log.error("%s rolled back after %s\n%s", mutation, type(error).__name__, frames)
-        raise MutationFailed(mutation) from None
+        raise failed(mutation, error) from None
+
+
+def failed(mutation: str, error: BaseException) -> Exception:
+    """What the caller gets for a rolled-back write: a database failure it can act on, else MutationFailed."""
+    code = failure_code(error)
+    if code is not None:
+        return noted(code, error, mutation)
+    # Our frames and the error's type only: database messages can quote the values written.
+    stack = traceback.extract_tb(error.__traceback__)
+    ours = [frame for frame in stack if "site-packages" not in frame.filename]
+    frames = "".join(traceback.format_list(ours))
+    log.error("%s rolled back after %s\n%s", mutation, type(error).__name__, frames)
+    return MutationFailed(mutation)
