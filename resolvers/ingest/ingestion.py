@@ -39,7 +39,8 @@ class Ingestion:
     async def events(self, ref: SessionRef, events: list[EventRequest], sender: Sender) -> EventsOutcome:
         if self.bots.is_bot(sender.user_agent):
             return EventsOutcome(counted=False)
-        async with tracking_transaction(self.pool, "trackEvents") as session:
+        # One write, one statement: all events or none without a transaction around it.
+        async with tracking_transaction(self.pool, "trackEvents", atomic=False) as session:
             return await record_events(session, self.places, ref, events, sender)
 
     async def lead(self, request: LeadRequest, sender: Sender) -> LeadOutcome:

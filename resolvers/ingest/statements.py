@@ -69,6 +69,8 @@ def compiled(statement: TextClause) -> tuple[str, tuple[str, ...]]:
 
 
 class Transaction:
+    """Statements on one connection, inside a transaction unless the caller asked for none."""
+
     def __init__(self, connection: Any) -> None:
         self._connection = connection
 
@@ -88,10 +90,17 @@ class Transaction:
 
 
 @asynccontextmanager
-async def tracking_transaction(pool: Any, mutation: str) -> AsyncIterator[Transaction]:
-    """A pooled connection in a transaction; an unexpected failure rolls back and is logged without values."""
+async def tracking_transaction(pool: Any, mutation: str, atomic: bool = True) -> AsyncIterator[Transaction]:
+    """A pooled connection in a transaction; an unexpected failure rolls back and is logged without values.
+
+    `atomic=False` spares BEGIN and COMMIT (two round trips) to callers whose only write is one statement.
+    """
     try:
-        async with pool.acquire() as connection, connection.transaction():
-            yield Transaction(connection)
+        async with pool.acquire() as connection:
+            if not atomic:
+                yield Transaction(connection)
+                return
+            async with connection.transaction():
+                yield Transaction(connection)
     except Exception as error:
         raise failed(mutation, error) from None
