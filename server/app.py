@@ -109,7 +109,11 @@ def create_app(
         places = Places(settings.ingest_cache_seconds)
         tracking_pool = await create_tracking_pool(database_url, settings)
         app.state.ingestion = Ingestion(
-            tracking_pool, BotFilter(settings.bot_user_agents), VisitorSalt(), places
+            tracking_pool,
+            BotFilter(settings.bot_user_agents),
+            VisitorSalt(),
+            places,
+            wait=settings.pool_timeout_seconds,
         )
         key = settings.secret_key
         app.state.secret_box = None if key is None else SecretBox(key.get_secret_value())

@@ -28,11 +28,12 @@ class Ingestion:
     bots: BotFilter
     salt: VisitorSalt
     places: Places
+    wait: float | None = None  # seconds a beacon waits for a pooled connection
 
     async def visit(self, request: VisitRequest, sender: Sender) -> VisitOutcome:
         if self.bots.is_bot(sender.user_agent):
             return VisitOutcome(counted=False)
-        async with tracking_transaction(self.pool, "trackVisit") as session:
+        async with tracking_transaction(self.pool, "trackVisit", wait=self.wait) as session:
             # Every failure is found before the first write.
             return await record_visit(session, self.places, request, sender, await self.salt.get(session))
 
@@ -40,11 +41,11 @@ class Ingestion:
         if self.bots.is_bot(sender.user_agent):
             return EventsOutcome(counted=False)
         # One write, one statement: all events or none without a transaction around it.
-        async with tracking_transaction(self.pool, "trackEvents", atomic=False) as session:
+        async with tracking_transaction(self.pool, "trackEvents", atomic=False, wait=self.wait) as session:
             return await record_events(session, self.places, ref, events, sender)
 
     async def lead(self, request: LeadRequest, sender: Sender) -> LeadOutcome:
         if self.bots.is_bot(sender.user_agent):
             return LeadOutcome(counted=False)
-        async with tracking_transaction(self.pool, "captureLead") as session:
+        async with tracking_transaction(self.pool, "captureLead", wait=self.wait) as session:
             return await capture_lead(session, self.places, request, sender)

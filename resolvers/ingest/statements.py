@@ -90,13 +90,16 @@ class Transaction:
 
 
 @asynccontextmanager
-async def tracking_transaction(pool: Any, mutation: str, atomic: bool = True) -> AsyncIterator[Transaction]:
+async def tracking_transaction(
+    pool: Any, mutation: str, atomic: bool = True, wait: float | None = None
+) -> AsyncIterator[Transaction]:
     """A pooled connection in a transaction; an unexpected failure rolls back and is logged without values.
 
-    `atomic=False` spares BEGIN and COMMIT (two round trips) to callers whose only write is one statement.
+    `atomic=False` spares BEGIN and COMMIT (two round trips) to callers whose only write is one statement;
+    `wait` bounds the wait for a free connection (then SERVICE_UNAVAILABLE, as the other pools).
     """
     try:
-        async with pool.acquire() as connection:
+        async with pool.acquire(timeout=wait) as connection:
             if not atomic:
                 yield Transaction(connection)
                 return

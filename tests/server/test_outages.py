@@ -274,3 +274,27 @@ def table_locked(url: str, table: str) -> Iterator[None]:
         loop.run_until_complete(transaction.rollback())
         loop.run_until_complete(connection.close())
         loop.close()
+
+
+VISIT = """mutation V($url: String!) {
+  trackVisit(input: {url: $url, visitorId: "v-1"}) { session { sessionId } errors { code message } }
+}"""
+
+
+def test_tracking_while_the_database_is_down_gets_503_and_recovers(cluster: Cluster) -> None:
+    admin = key_maker(cluster.url)("admin")
+    with live_server(cluster.url) as live, live.client(admin) as client:
+        assert create_domain(client, "antes.com.br").status_code == 200
+
+        def visit() -> httpx.Response:
+            return client.post(
+                "/graphql", json={"query": VISIT, "variables": {"url": "https://antes.com.br/a"}}
+            )
+
+        assert visit().json()["data"]["trackVisit"]["errors"] == []
+        cluster.stop()
+        assert_unavailable(visit())  # the tracking pool's connections died with the database
+        cluster.start()
+        assert wait_ready(client, 5) < 5
+        assert visit().json()["data"]["trackVisit"]["errors"] == []
+    assert len(fetch_domains(cluster.url)) == 1
