@@ -116,7 +116,7 @@ async def create_tracking_pool(url: str, settings: Settings) -> Any:
     return await asyncpg.create_pool(
         libpq_url(url),
         min_size=0,
-        max_size=settings.pool_size,
+        max_size=settings.pool_size + settings.pool_max_overflow,  # as many as the write engine may open
         server_settings=server_settings(settings, writes=True),
         **client_timeouts(settings),
         record_class=Row,
