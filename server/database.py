@@ -112,7 +112,7 @@ async def create_json_pool(
 
 async def create_tracking_pool(url: str, settings: Settings) -> Any:
     """asyncpg connections for tracking writes (resolvers.ingest.statements): short transactions, no ORM."""
-    acquired, released, _ = json_pool_hooks("tracking")
+    acquired, released, counted = json_pool_hooks("tracking")
     return await asyncpg.create_pool(
         libpq_url(url),
         min_size=0,
@@ -122,6 +122,7 @@ async def create_tracking_pool(url: str, settings: Settings) -> Any:
         record_class=Row,
         setup=acquired,
         reset=released,
+        init=counted,
     )
 
 

@@ -61,6 +61,12 @@ def json_pool_hooks(label: str = "compiled") -> tuple[Hook, Hook, Hook]:
         in_use.dec()
 
     async def counted(connection: Any) -> None:
-        connection.add_query_logger(lambda _logged: count_statement())
+        connection.add_query_logger(_count_unless_transaction_control)
 
     return acquired, released, counted
+
+
+def _count_unless_transaction_control(logged: Any) -> None:
+    # As on the SQLAlchemy engines: BEGIN and COMMIT of a tracking write are not statements of the request.
+    if not logged.query.startswith(("BEGIN", "COMMIT", "ROLLBACK")):
+        count_statement()

@@ -88,14 +88,14 @@ def test_a_429_waits_at_least_as_long_as_retry_after_says(
     db_url: str, fakes: Fakes, platform: Platform
 ) -> None:
     conversion = one_conversion(db_url, platform)
-    platform.fake(fakes).script(refuse(429, platform.error, {"Retry-After": "3"}))
+    platform.fake(fakes).script(refuse(429, platform.error, {"Retry-After": "60"}))
 
     drain(db_url, fakes.config())
 
     row = by_platform(db_url, conversion)[platform.name]
     assert (row["status"], row["attempts"]) == ("failed", 1)
     assert "429" in row["last_error"]
-    assert row["next_attempt_at"] - row["updated_at"] >= dt.timedelta(seconds=3)
+    assert row["next_attempt_at"] - row["updated_at"] >= dt.timedelta(seconds=60)
     assert sync_of(db_url, conversion)[platform.name] == "pending"  # not final: still on its way
     assert drain(db_url, fakes.config()) == {}  # not due yet
     execute(db_url, "UPDATE conversion_outbox SET next_attempt_at = now() WHERE id = $1", row["id"])
