@@ -10,6 +10,7 @@ from starlette.middleware import Middleware
 from starlette.routing import Route
 
 from integrations.secret_box import SecretBox
+from resolvers.checkout.accounts import CheckoutAccounts
 from resolvers.compiled.extension import CompiledExecution
 from resolvers.compiled.reads import CompiledReads
 from resolvers.ingest.ingestion import Ingestion
@@ -103,6 +104,7 @@ def create_app(
         app.state.reads = create_read_sessionmaker(app.state.engine)
         app.state.principal_cache = PrincipalCache(settings.key_cache_seconds)
         app.state.trusted_documents = TrustedDocuments(app.state.reads, settings.key_cache_seconds)
+        app.state.checkout_accounts = CheckoutAccounts(app.state.reads, settings.key_cache_seconds)
         app.state.ingest_rate_limits = IngestRateLimits(
             settings.ingest_rate_per_key, settings.ingest_rate_per_ip
         )

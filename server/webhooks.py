@@ -2,6 +2,7 @@
 
 401: the token or signature does not match an active account (nothing stored, one log line, no body).
 400: the body is not the platform's JSON. 200: stored (applied, ignored or kept as failed, or a repeat).
+503 + Retry-After: the database failed and nothing was kept, so the platform sends it again.
 """
 
 import json
@@ -10,14 +11,16 @@ from decimal import Decimal
 from typing import Any
 
 import orjson
+from sqlalchemy.exc import DBAPIError
 from starlette.requests import Request
 from starlette.responses import Response
 
 from models.enums import CheckoutPlatform
 from resolvers.checkout import hotmart, kiwify
-from resolvers.checkout.accounts import MatchedAccount, hotmart_account, kiwify_account
+from resolvers.checkout.accounts import MatchedAccount
 from resolvers.checkout.payloads import ParsedEvent, PayloadError
 from resolvers.checkout.receive import receive_event
+from resolvers.database_errors import MESSAGES
 from resolvers.errors import Code
 from server.graphql_http import error_response
 from server.http_body import error_body
@@ -45,9 +48,17 @@ def _decode(body: bytes) -> tuple[Any, Any] | None:
 
 async def _keep(request: Request, platform: CheckoutPlatform, account: MatchedAccount, parsed: ParsedEvent,
                 stored: Any) -> Response:  # fmt: skip
-    receipt = await receive_event(
-        request.app.state.sessions, platform.value, (account.id, account.domain_id), parsed, stored
-    )
+    try:
+        receipt = await receive_event(
+            request.app.state.sessions, platform.value, (account.id, account.domain_id), parsed, stored
+        )
+    except DBAPIError as error:
+        # Nothing was kept: any database failure (lock wait, outage) asks the platform to send it again.
+        state = getattr(error.orig, "sqlstate", None) or getattr(error.orig, "pgcode", None)
+        log.warning("%s event not kept: %s (SQLSTATE %s)", platform.value, type(error.orig).__name__, state)
+        retry = str(request.app.state.settings.retry_after_seconds)
+        failure = error_body(MESSAGES[Code.SERVICE_UNAVAILABLE], Code.SERVICE_UNAVAILABLE)
+        return Response(failure, 503, media_type="application/json", headers={"Retry-After": retry})
     body = {
         "received": True,
         "event": receipt.event_id,
@@ -66,7 +77,7 @@ async def hotmart_webhook(request: Request) -> Response:
     token = request.headers.get("x-hotmart-hottok") or hotmart.token_of(payload)
     if token is None:
         return _refused(request, CheckoutPlatform.HOTMART, "no X-HOTMART-HOTTOK header nor hottok")
-    account = await hotmart_account(request.app.state.sessions, token)
+    account = await request.app.state.checkout_accounts.hotmart(token)
     if account is None:
         return _refused(request, CheckoutPlatform.HOTMART, "the hottok matches no active account")
     try:
@@ -83,7 +94,7 @@ async def kiwify_webhook(request: Request) -> Response:
     signature = request.query_params.get("signature")
     if not signature:
         return _refused(request, CheckoutPlatform.KIWIFY, "no signature query parameter")
-    account = await kiwify_account(request.app.state.sessions, request.app.state.secret_box, body, signature)
+    account = await request.app.state.checkout_accounts.kiwify(request.app.state.secret_box, body, signature)
     if account is None:
         return _refused(request, CheckoutPlatform.KIWIFY, "the signature matches no active account")
     decoded = _decode(body)

@@ -6,6 +6,7 @@ token (HMAC-SHA1): the token is sealed with RASTRO_SECRET_KEY. Neither is ever s
 
 import hashlib
 import hmac
+import time
 import uuid
 from dataclasses import dataclass
 
@@ -80,46 +81,72 @@ class MatchedAccount:
     domain_id: uuid.UUID
 
 
-async def _active(
-    sessions: async_sessionmaker[AsyncSession], platform: CheckoutPlatform
-) -> list[CheckoutAccount]:
-    async with sessions() as session:
-        query = select(CheckoutAccount).where(
-            CheckoutAccount.platform == platform.value, CheckoutAccount.active.is_(True)
-        )
-        return list(await session.scalars(query.order_by(CheckoutAccount.id)))
+@dataclass(frozen=True)
+class ActiveAccount:
+    id: int
+    domain_id: uuid.UUID
+    token_hash: str | None
+    token_sealed: bytes | None
 
 
-async def hotmart_account(
-    sessions: async_sessionmaker[AsyncSession], token: str | None
-) -> MatchedAccount | None:
-    """The active Hotmart account whose token this is; every stored hash is compared in constant time."""
-    if not token:
-        return None
-    digest = token_hash(token.strip())
-    found = None
-    for row in await _active(sessions, CheckoutPlatform.HOTMART):
-        if row.token_hash is not None and hmac.compare_digest(row.token_hash, digest) and found is None:
-            found = MatchedAccount(row.id, row.domain_id)
-    return found
+class CheckoutAccounts:
+    """The active accounts per platform, read from the read pool and remembered for `seconds`.
 
+    A webhook then costs no query before its own transaction; a change takes up to `seconds` to apply.
+    """
 
-async def kiwify_account(
-    sessions: async_sessionmaker[AsyncSession], box: SecretBox | None, body: bytes, signature: str | None
-) -> MatchedAccount | None:
-    """The active Kiwify account whose token signs these exact bytes (HMAC-SHA1, hex)."""
-    if not signature or box is None:
-        return None
-    given = signature.strip().lower()
-    found = None
-    for row in await _active(sessions, CheckoutPlatform.KIWIFY):
-        if row.token_sealed is None:
-            continue
-        try:
-            token = str(box.unseal(row.token_sealed)["token"])
-        except (SecretKeyError, KeyError):
-            continue  # sealed with another key: set the account again
-        expected = hmac.new(token.encode(), body, hashlib.sha1).hexdigest()
-        if hmac.compare_digest(expected.encode(), given.encode()) and found is None:
-            found = MatchedAccount(row.id, row.domain_id)
-    return found
+    def __init__(self, reads: async_sessionmaker[AsyncSession], seconds: float) -> None:
+        self.reads = reads
+        self.seconds = seconds
+        self._cached: dict[CheckoutPlatform, tuple[float, list[ActiveAccount]]] = {}
+
+    async def active(self, platform: CheckoutPlatform) -> list[ActiveAccount]:
+        cached = self._cached.get(platform)
+        if cached is not None and cached[0] > time.monotonic():
+            return cached[1]
+        async with self.reads() as session:
+            query = select(CheckoutAccount).where(
+                CheckoutAccount.platform == platform.value, CheckoutAccount.active.is_(True)
+            )
+            rows = [
+                ActiveAccount(r.id, r.domain_id, r.token_hash, r.token_sealed)
+                for r in await session.scalars(query.order_by(CheckoutAccount.id))
+            ]
+        if self.seconds > 0:
+            self._cached[platform] = (time.monotonic() + self.seconds, rows)
+        return rows
+
+    async def hotmart(self, token: str | None) -> MatchedAccount | None:
+        """The active Hotmart account whose token this is; every stored hash is compared in constant time."""
+        if not token:
+            return None
+        digest = token_hash(token.strip()).encode()
+        found = None
+        for row in await self.active(CheckoutPlatform.HOTMART):
+            if (
+                row.token_hash is not None
+                and hmac.compare_digest(row.token_hash.encode(), digest)
+                and found is None
+            ):
+                found = MatchedAccount(row.id, row.domain_id)
+        return found
+
+    async def kiwify(
+        self, box: SecretBox | None, body: bytes, signature: str | None
+    ) -> MatchedAccount | None:
+        """The active Kiwify account whose token signs these exact bytes (HMAC-SHA1, hex)."""
+        if not signature or box is None:
+            return None
+        given = signature.strip().lower().encode()
+        found = None
+        for row in await self.active(CheckoutPlatform.KIWIFY):
+            if row.token_sealed is None:
+                continue
+            try:
+                token = str(box.unseal(row.token_sealed)["token"])
+            except (SecretKeyError, KeyError):
+                continue  # sealed with another key: set the account again
+            expected = hmac.new(token.encode(), body, hashlib.sha1).hexdigest().encode()
+            if hmac.compare_digest(expected, given) and found is None:
+                found = MatchedAccount(row.id, row.domain_id)
+        return found

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import delete, exists, func, select, update
+from sqlalchemy import delete, exists, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from validate_docbr import CNPJ, CPF
@@ -148,31 +148,44 @@ async def _customer(session: AsyncSession, buyer: Buyer) -> int:
         "document_type": kind,
         "document_valid": valid,
     }
-    if found is not None:
-        fill = {k: func.coalesce(getattr(Customer, k), v) for k, v in values.items() if v is not None}
-        if fill:
-            await session.execute(update(Customer).where(Customer.id == found).values(**fill))
-        return found
-    row = insert(Customer).values(email=email, **values)
-    statement = row.on_conflict_do_update(
-        index_elements=["email"],
-        set_={k: func.coalesce(getattr(Customer, k), row.excluded[k]) for k in values},
-    ).returning(Customer.id)
-    return int((await session.execute(statement)).scalar_one())
+    if found is None:
+        # A buyer's first sales may race: one inserts, the others wait for it, then read its id.
+        created = await session.scalar(
+            insert(Customer)
+            .values(email=email, **values)
+            .on_conflict_do_nothing(index_elements=["email"])
+            .returning(Customer.id)
+        )
+        if created is not None:
+            return int(created)
+        found = await session.scalar(select(Customer.id).where(Customer.email == email))
+        assert found is not None
+    fill = {k: func.coalesce(getattr(Customer, k), v) for k, v in values.items() if v is not None}
+    if fill:
+        # Only a customer with a gap is written (and locked): sales of one buyer do not queue.
+        gaps = or_(*(getattr(Customer, k).is_(None) for k in fill))
+        await session.execute(update(Customer).where(Customer.id == found, gaps).values(**fill))
+    return int(found)
 
 
 async def _products(session: AsyncSession, sale: Sale) -> dict[str, int]:
+    """Each product's id; written (and locked) only when new or renamed, so its sales do not queue."""
     ids: dict[str, int] = {}
     for item in sorted(sale.items, key=lambda i: i.product_id):
-        row = insert(Product).values(
-            platform=sale.platform,
-            external_id=item.product_id,
-            name=item.name.strip()[:255] or item.product_id,
+        name = item.name.strip()[:255] or item.product_id
+        key = (Product.platform == sale.platform, Product.external_id == item.product_id)
+        created = await session.scalar(
+            insert(Product)
+            .values(platform=sale.platform, external_id=item.product_id, name=name)
+            .on_conflict_do_nothing(index_elements=["platform", "external_id"])
+            .returning(Product.id)
         )
-        statement = row.on_conflict_do_update(
-            index_elements=["platform", "external_id"], set_={"name": row.excluded.name}
-        ).returning(Product.id)
-        ids[item.product_id] = int((await session.execute(statement)).scalar_one())
+        if created is None:
+            known = (await session.execute(select(Product.id, Product.name).where(*key))).one()
+            created = known.id
+            if known.name != name:
+                await session.execute(update(Product).where(Product.id == known.id).values(name=name))
+        ids[item.product_id] = int(created)
     return ids
 
 
@@ -182,16 +195,22 @@ async def _offer(session: AsyncSession, sale: Sale, product: int) -> str:
     code = None if terms is None else terms.code
     offer_id = f"{sale.platform}:{sale.items[0].product_id}:{code or 'default'}"[:100]
     price = sale.amount if terms is None or terms.price is None else terms.price
-    name = (None if terms is None else terms.name) or code or sale.items[0].name
-    statement = insert(Offer).values(
-        product_id=product, offer_id=offer_id, code=code, name=name[:255], price=price, currency=sale.currency
-    )
-    await session.execute(
-        statement.on_conflict_do_update(
-            index_elements=["offer_id"],
-            set_={"price": statement.excluded.price, "name": statement.excluded.name},
+    name = ((None if terms is None else terms.name) or code or sale.items[0].name)[:255]
+    created = await session.scalar(
+        insert(Offer)
+        .values(
+            product_id=product, offer_id=offer_id, code=code, name=name, price=price, currency=sale.currency
         )
+        .on_conflict_do_nothing(index_elements=["offer_id"])
+        .returning(Offer.id)
     )
+    if created is None:
+        # Written (and locked) only when its terms change, so the offer's sales do not queue.
+        await session.execute(
+            update(Offer)
+            .where(Offer.offer_id == offer_id, or_(Offer.price != price, Offer.name != name))
+            .values(price=price, name=name)
+        )
     return offer_id
 
 
@@ -217,16 +236,31 @@ async def _subscription(session: AsyncSession, sale: Sale, customer: int, produc
         started_at=terms.started_at,
         next_charge_at=terms.next_charge_at,
     )
-    keep = ("plan_id", "plan_name", "started_at")
-    statement = row.on_conflict_do_update(
-        index_elements=["platform", "subscription_id"],
-        set_={
-            **{k: func.coalesce(getattr(Subscription, k), row.excluded[k]) for k in keep},
-            "status": func.coalesce(row.excluded.status, Subscription.status),
-            "next_charge_at": func.greatest(Subscription.next_charge_at, row.excluded.next_charge_at),
-        },
-    ).returning(Subscription.id)
-    return int((await session.execute(statement)).scalar_one())
+    created = await session.scalar(
+        row.on_conflict_do_nothing(index_elements=["platform", "subscription_id"]).returning(Subscription.id)
+    )
+    if created is not None:
+        return int(created)
+    known = (
+        await session.scalars(
+            select(Subscription).where(
+                Subscription.platform == sale.platform,
+                Subscription.subscription_id == terms.subscription_id[:100],
+            )
+        )
+    ).one()
+    latest = max((t for t in (known.next_charge_at, terms.next_charge_at) if t is not None), default=None)
+    wanted = {
+        "plan_id": known.plan_id or terms.plan_id,
+        "plan_name": known.plan_name or terms.plan_name,
+        "started_at": known.started_at or terms.started_at,
+        "status": terms.status or known.status,
+        "next_charge_at": latest,
+    }
+    # Written (and locked) only when something changes: a subscription's charges do not queue.
+    if any(getattr(known, k) != v for k, v in wanted.items()):
+        await session.execute(update(Subscription).where(Subscription.id == known.id).values(**wanted))
+    return known.id
 
 
 def _tracking_source(sale: Sale) -> str | None:
