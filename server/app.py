@@ -1,4 +1,4 @@
-"""Starlette app factory: /graphql, health, /collect, /webhooks/*; pure-ASGI middleware only."""
+"""Starlette app factory: /graphql, /analytics/*.csv, health, /collect, /webhooks/*; pure-ASGI middleware."""
 
 import contextlib
 from collections.abc import AsyncIterator, Callable, Sequence
@@ -18,6 +18,7 @@ from resolvers.ingest.places import Places
 from resolvers.ingest.visitors import BotFilter, VisitorSalt
 from schema.schema import ExtensionFactory, build_schema, cache_extensions, limit_extensions
 from schema.validation import NameArgumentsInValueErrors
+from server.analytics_csv import AnalyticsCsv
 from server.auth import ApiKeyMiddleware, PrincipalCache
 from server.collect import collect
 from server.database import (
@@ -133,6 +134,7 @@ def create_app(
         routes=[
             Route("/graphql", endpoint, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
             *(graphiql_routes(settings.graphiql_cdn) if settings.graphiql else []),
+            Route("/analytics/{report}.csv", AnalyticsCsv(schema).endpoint),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", metrics_view),
