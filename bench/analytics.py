@@ -1,0 +1,124 @@
+"""Every analytics report over HTTP, one at a time: p50/p99 per report at a seed scale (default 10 and 100).
+
+    DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres python bench/analytics.py [--scale 10 100]
+
+Creates a scratch database per scale on that server, seeds it, runs `rastro serve` in its own process,
+drops it after (`--database URL` reuses a seeded one instead and keeps it). Each request selects every
+field of the report's rows, over the whole seed (no period) unless the report needs an id.
+"""
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from graphql import GraphQLObjectType
+
+from bench.loadgen import run
+from bench.served import scratch_database, served
+from schema.schema import build_schema
+from server.analytics_csv import document
+from tests.conftest import key_maker
+
+BOUND_MS = 200.0
+
+# Each report with the arguments that make it answer on the seed (ids the seed always writes).
+REPORTS: list[tuple[str, dict[str, Any]]] = [
+    ("campaignPerformance", {}),
+    ("landingPageFunnel", {}),
+    ("visitorTypes", {}),
+    ("channelRoi", {}),
+    ("paymentFailures", {"customerId": 12345}),
+    ("paymentSuccessRates", {}),
+    ("supportTimeline", {"id": 987654}),
+    ("sourceMediumRoi", {}),
+    ("adVariants", {}),
+    ("touchJourneys", {}),
+    ("affiliateCorrelation", {}),
+    ("customerInvoices", {"customerId": 12345}),
+    ("invoiceReconciliation", {}),
+    ("invoiceAudit", {}),
+    ("offerChanges", {"offerId": "OFFER123"}),
+    ("transactionOffer", {"transactionId": "TX987654"}),
+    ("offerVersions", {"code": "BASICCOURSE"}),
+    ("transaction360", {"transactionId": "TX123456"}),
+    ("transactionTotals", {"groupBy": ["UTM_SOURCE", "AFFILIATE", "MONTH"]}),
+    ("sessionTotals", {"groupBy": ["UTM_CAMPAIGN", "WEEK"]}),
+    ("attribution", {"model": "TIME_DECAY", "groupBy": "CAMPAIGN"}),
+    ("compareModels", {"groupBy": "SOURCE"}),
+    ("abTests", {}),
+]
+
+
+@contextmanager
+def database(scale: float, reuse: str | None) -> Iterator[str]:
+    if reuse is not None:
+        with nullcontext(reuse) as url:
+            yield url
+        return
+    with scratch_database("rastro_bench_analytics", scale) as url:
+        yield url
+
+
+def bodies() -> list[tuple[str, dict[str, Any]]]:
+    """Each report's query selecting every field of its rows, as GET /analytics/REPORT.csv asks for them."""
+    analytics = build_schema()._schema.get_type("Analytics")
+    assert isinstance(analytics, GraphQLObjectType)
+    return [
+        (name, {"query": document(name, analytics.fields[name], args), "variables": args})
+        for name, args in REPORTS
+    ]
+
+
+def timed(base_url: str, key: str, name: str, body: dict[str, Any], requests: int, seconds: float) -> str:
+    """One report asked `requests` times, one at a time, after 3 warm-up requests: its table row."""
+    rows: list[int] = []
+
+    def answered(answer: dict[str, Any]) -> bool:
+        if "errors" in answer:
+            print(answer["errors"], file=sys.stderr)
+            return False
+        rows.append(len(answer["data"]["analytics"][name]["rows"]))
+        return True
+
+    asyncio.run(run(base_url, key, 1, lambda _n: body, 3, seconds, answered))
+    result = asyncio.run(run(base_url, key, 1, lambda _n: body, requests, seconds, answered))
+    p50, p99 = result.percentile(50), result.percentile(99)
+    under = "yes" if p99 < BOUND_MS and not result.errors else "NO"
+    count = rows[-1] if rows else "-"
+    return f"| {name} | {count} | {result.requests} | {p50:.1f} | {p99:.1f} | {under} | {result.errors} |"
+
+
+def bench(url: str, scale: float, requests: int, seconds: float) -> None:
+    key = key_maker(url)("analyst")
+    with served(url) as server:
+        print(f"\nscale {scale:g}: up to {requests} requests per report, one at a time", flush=True)
+        print(f"| report | rows | requests | p50 ms | p99 ms | p99 < {BOUND_MS:.0f} ms | errors |")
+        print("|---|---|---|---|---|---|---|", flush=True)
+        table = []
+        for name, body in bodies():
+            table.append(timed(server.base_url, key, name, body, requests, seconds))
+            print(table[-1], flush=True)
+        over = sum("| NO |" in row for row in table)
+        print(f"{over} of {len(REPORTS)} reports at or over {BOUND_MS:.0f} ms p99 (or with errors)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--scale", type=float, nargs="+", default=[10, 100])
+    parser.add_argument("--requests", type=int, default=100, help="per report")
+    parser.add_argument("--seconds", type=float, default=60, help="per report, at most")
+    parser.add_argument("--database", help="an already seeded database to use (one scale only)")
+    args = parser.parse_args()
+    for scale in args.scale:
+        with database(scale, args.database) as url:
+            bench(url, scale, args.requests, args.seconds)
+
+
+if __name__ == "__main__":
+    main()
