@@ -9,7 +9,7 @@ from sqlalchemy import text
 from resolvers.ingest.checks import events_failures, sender_failures
 from resolvers.ingest.places import Places
 from resolvers.ingest.requests import EventRequest, Sender, SessionRef
-from resolvers.ingest.sessions import find_session
+from resolvers.ingest.sessions import find_session, no_session_yet, visitor_domain
 from resolvers.ingest.statements import Statements
 from resolvers.mutations.outcome import Failure
 
@@ -23,22 +23,30 @@ class EventsOutcome:
 
 
 # Every event of the call in one statement, on the page of the session's latest page view.
-INSERT_EVENTS = text("""
+INSERT_EVENTS = """
 WITH s AS (
     UPDATE sessions SET last_activity_at = greatest(last_activity_at, now())
-    WHERE session_id = :session_id RETURNING session_id
+    WHERE session_id = {session} RETURNING session_id
 )
 INSERT INTO events (session_id, page_id, event_type, event_category, event_action, event_label,
                     element_id, element_class, event_data)
 SELECT s.session_id,
        (SELECT page_id FROM page_views v WHERE v.session_id = s.session_id ORDER BY view_order DESC LIMIT 1),
        e.event_type, e.event_category, e.event_action, e.event_label, e.element_id, e.element_class,
-       coalesce(e.event_data, '{}')
+       coalesce(e.event_data, '{{}}')
 FROM s, jsonb_to_recordset(CAST(:events AS jsonb)) AS e(
     event_type text, event_category text, event_action text, event_label text, element_id text,
     element_class text, event_data jsonb)
-RETURNING event_id
-""")
+RETURNING session_id, event_id
+"""
+INSERT_EVENTS_OF_SESSION = text(INSERT_EVENTS.format(session=":session_id"))
+# A beacon names its visitor: the visitor's current session is found in the same round trip.
+INSERT_EVENTS_OF_VISITOR = text(
+    INSERT_EVENTS.format(
+        session="(SELECT session_id FROM sessions WHERE domain_id = :domain_id AND visitor_id = :visitor_id"
+        " ORDER BY started_at DESC, session_id DESC LIMIT 1)"
+    )
+)
 
 
 def _row(event: EventRequest) -> dict[str, object]:
@@ -59,9 +67,20 @@ async def record_events(
     errors = events_failures(events, ("input", "events")) + sender_failures(sender, ("input",))
     if errors:
         return EventsOutcome(errors=errors)
-    found = await find_session(session, places, ref, sender)
-    if isinstance(found, Failure):
-        return EventsOutcome(errors=[found])
     rows = json.dumps([_row(event) for event in events])
-    ids = (await session.scalars(INSERT_EVENTS, {"session_id": found.session_id, "events": rows})).all()
-    return EventsOutcome(session_id=found.session_id, event_ids=[uuid.UUID(str(i)) for i in ids])
+    if ref.session_id is None:
+        domain = await visitor_domain(session, places, ref, sender)
+        if isinstance(domain, Failure):
+            return EventsOutcome(errors=[domain])
+        params = {"domain_id": domain.domain_id, "visitor_id": ref.visitor_id, "events": rows}
+        inserted = (await session.execute(INSERT_EVENTS_OF_VISITOR, params)).all()
+        if not inserted:  # no session to update: the visitor has none yet (events are never empty)
+            return EventsOutcome(errors=[no_session_yet()])
+    else:
+        found = await find_session(session, places, ref, sender)
+        if isinstance(found, Failure):
+            return EventsOutcome(errors=[found])
+        params = {"session_id": found.session_id, "events": rows}
+        inserted = (await session.execute(INSERT_EVENTS_OF_SESSION, params)).all()
+    ids = [uuid.UUID(str(row.event_id)) for row in inserted]
+    return EventsOutcome(session_id=str(inserted[0].session_id) if inserted else None, event_ids=ids)

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import text
 
-from resolvers.ingest.places import Places, find_domain, parse_page_url
+from resolvers.ingest.places import DomainRow, Places, find_domain, parse_page_url
 from resolvers.ingest.requests import Sender, SessionRef
 from resolvers.ingest.statements import Statements
 from resolvers.mutations.outcome import ErrorCode, Failure, FieldPath, invalid
@@ -39,16 +39,27 @@ async def find_session(
         if not row.is_active:
             return invalid(field, "The session's domain is inactive: its tracking is not recorded")
         return SessionFound(ref.session_id)
-    if ref.visitor_id is None or ref.url is None:
-        return invalid(("input", "sessionId"), "Give sessionId, or visitorId and url")
-    url = parse_page_url(ref.url, ("input", "url"))
-    if isinstance(url, Failure):
-        return url
-    domain = await find_domain(session, places, url, sender.domain_id, ("input", "url"))
+    domain = await visitor_domain(session, places, ref, sender)
     if isinstance(domain, Failure):
         return domain
     params = {"domain_id": domain.domain_id, "visitor_id": ref.visitor_id}
     found = await session.scalar(CURRENT_OF_VISITOR, params)
     if found is None:
-        return _not_found(("input", "visitorId"), "This visitor has no session yet: send the visit first")
+        return no_session_yet()
     return SessionFound(str(found))
+
+
+async def visitor_domain(
+    session: Statements, places: Places, ref: SessionRef, sender: Sender
+) -> DomainRow | Failure:
+    """The domain of a visitor's beacon (no session id: its visitor id and page URL name the session)."""
+    if ref.visitor_id is None or ref.url is None:
+        return invalid(("input", "sessionId"), "Give sessionId, or visitorId and url")
+    url = parse_page_url(ref.url, ("input", "url"))
+    if isinstance(url, Failure):
+        return url
+    return await find_domain(session, places, url, sender.domain_id, ("input", "url"))
+
+
+def no_session_yet() -> Failure:
+    return _not_found(("input", "visitorId"), "This visitor has no session yet: send the visit first")
