@@ -178,7 +178,7 @@ def sale_of(cells: Cells, domain: uuid.UUID | None) -> Sale:
     except ValueError:
         raise CellError("domain_id", f"{cells.text('domain_id')!r} is not a UUID") from None
     return Sale(
-        platform=cells.required("platform"),
+        platform=cells.required("platform").lower(),
         transaction_id=cells.required("transaction_id"),
         status=status,
         status_detail=cells.text("status_detail") or status.value,

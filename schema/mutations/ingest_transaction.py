@@ -109,7 +109,7 @@ class SaleSubscriptionInput:
     "(a refund) moves the transaction on, an older one arriving late is kept in its history only."
 )
 class IngestTransactionInput:
-    platform: str = strawberry.field(description="The checkout's name, e.g. eduzz (1-50 chars).")
+    platform: str = strawberry.field(description="The checkout's name, e.g. eduzz (1-50 chars, lower-cased).")
     transaction_id: str = strawberry.field(description="The platform's transaction id; unique per platform.")
     status: SaleStatus
     occurred_at: dt.datetime = strawberry.field(description="When the transaction reached this status.")
@@ -137,7 +137,7 @@ class IngestTransactionInput:
             return dict(vars(value))
 
         return Sale(
-            platform=self.platform.strip(),
+            platform=self.platform.strip().lower(),
             transaction_id=self.transaction_id.strip(),
             status=self.status,
             status_detail=(self.status_detail or self.status.value).strip(),
