@@ -14,6 +14,7 @@ from strawberry.extensions import (
 )
 
 from schema import types as node_types  # noqa: F401  (registers every Node type)
+from schema.cost import CostLimits, cost_rule
 from schema.limits import limits_rule
 from schema.mutations import Mutation
 from schema.query import Query
@@ -51,10 +52,14 @@ def build_schema(extensions: list[ExtensionFactory] | None = None) -> strawberry
     return built
 
 
-def limit_extensions(max_depth: int, max_aliases: int, max_tokens: int) -> list[ExtensionFactory]:
+def limit_extensions(
+    max_depth: int, max_aliases: int, max_tokens: int, cost: CostLimits | None = None
+) -> list[ExtensionFactory]:
     """Fresh extension instances per request, as Strawberry requires, sharing rule classes built once."""
     # The same rule classes on every request let the validation cache recognise a document it has seen.
     rules: list[type[ASTValidationRule]] = [limits_rule(max_depth, max_aliases)]
+    if cost is not None:
+        rules.append(cost_rule(cost))
     return [
         lambda: AddValidationRules(rules),
         lambda: MaxTokensLimiter(max_token_count=max_tokens),

@@ -16,6 +16,8 @@ from resolvers.compiled.reads import CompiledReads
 from resolvers.ingest.ingestion import Ingestion
 from resolvers.ingest.places import Places
 from resolvers.ingest.visitors import BotFilter, VisitorSalt
+from schema.cost import CostLimits
+from schema.queries.tracking import MAX_NODES
 from schema.schema import ExtensionFactory, build_schema, cache_extensions, limit_extensions
 from schema.validation import NameArgumentsInValueErrors
 from server.analytics_csv import AnalyticsCsv
@@ -49,6 +51,11 @@ from server.trusted_documents import TrustedDocuments
 from server.webhooks import hotmart_webhook, kiwify_webhook
 
 
+def cost_limits(settings: Settings) -> CostLimits:
+    pages = (settings.default_page_size, settings.max_page_size)
+    return CostLimits(settings.max_query_fields, settings.max_query_nodes, *pages, max_ids=MAX_NODES)
+
+
 def create_app(
     settings: Settings,
     database_url: str,
@@ -66,7 +73,9 @@ def create_app(
     schema = build_schema(
         [
             *traced,
-            *limit_extensions(settings.max_query_depth, settings.max_aliases, settings.max_tokens),
+            *limit_extensions(
+                settings.max_query_depth, settings.max_aliases, settings.max_tokens, cost_limits(settings)
+            ),
             ErrorCodes,
             NameArgumentsInValueErrors,
             *cache_extensions(),

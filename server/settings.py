@@ -32,6 +32,10 @@ class Settings(BaseSettings):
     max_query_depth: int = Field(default=12, ge=1)
     max_aliases: int = Field(default=30, ge=1)
     max_tokens: int = Field(default=5000, ge=1)
+    # A document's estimated cost, before it runs (schema/cost.py): fields once fragments are expanded, and
+    # nodes, the page sizes multiplied through nested connections.
+    max_query_fields: int = Field(default=2_000, ge=1)
+    max_query_nodes: int = Field(default=500_000, ge=1)
     max_body_bytes: int = Field(default=1_000_000, ge=1024)
     # Requests anyone can send (no key, or a landing page's ingest key) are refused above this, unparsed.
     public_body_bytes: int = Field(default=131_072, ge=1024)

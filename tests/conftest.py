@@ -12,6 +12,7 @@ from server.migrate import upgrade
 from tests import pg
 from tests.live import LiveServer, live_server
 
+
 SEED_SCALE = 0.3
 
 
@@ -67,6 +68,12 @@ def db_url(pg_url: str, migrated_template: str) -> Iterator[str]:
 def seeded_db_url(pg_url: str, seeded_template: str) -> Iterator[str]:
     """A migrated database with demo data at SEED_SCALE, of this test's own."""
     yield from _copy(pg_url, seeded_template)
+
+
+@pytest.fixture
+def large_seeded_db_url(pg_url: str, large_seeded_template: str) -> Iterator[str]:
+    """A migrated database with demo data at 10x SEED_SCALE, of this test's own."""
+    yield from _copy(pg_url, large_seeded_template)
 
 
 @pytest.fixture

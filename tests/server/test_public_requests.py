@@ -38,8 +38,9 @@ def test_a_fragment_chain_is_answered_within_50_ms(
 ) -> None:
     execute(db_url, "INSERT INTO domains (domain_name, domain_url) VALUES ('a.com.br', 'https://a.com.br')")
     expected = {
-        "ingest": lambda answer: answer["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED",
-        "viewer": lambda answer: answer == {"data": {"domains": {"nodes": [{"__typename": "Domain"}]}}},
+        # 2^n fields once expanded: over the cost limit, measured without expanding.
+        "ingest": lambda answer: answer["errors"][0]["extensions"]["code"] == "QUERY_TOO_COMPLEX",
+        "viewer": lambda answer: answer["errors"][0]["extensions"]["code"] == "QUERY_TOO_COMPLEX",
     }
     for role, root, on in (("ingest", INGEST_BOMB, "TrackVisitPayload"), ("viewer", VIEWER_BOMB, "Domain")):
         document = fragment_chain(n, root, on)
