@@ -35,6 +35,14 @@ def _route_label(scope: Scope, stats: RequestStats) -> str:
     return str(path) if path in known else metrics.OTHER
 
 
+def safety_headers(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """Answers carry keys' data: no cache keeps them unless a route says otherwise (t.js, GraphiQL's files),
+    and no browser guesses a type other than the one given."""
+    names = {name.lower() for name, _ in headers}
+    defaults = ((b"cache-control", b"no-store"), (b"x-content-type-options", b"nosniff"))
+    return [*headers, *((name, value) for name, value in defaults if name not in names)]
+
+
 class RequestMiddleware:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -56,7 +64,7 @@ class RequestMiddleware:
             if message["type"] == "http.response.start":
                 status = message["status"]
                 request_id = (b"x-request-id", stats.request_id.encode())
-                message["headers"] = [*message.get("headers", []), request_id]
+                message["headers"] = [*safety_headers(message.get("headers", [])), request_id]
             await send(message)
 
         try:

@@ -1,6 +1,7 @@
 """Fixtures: real PostgreSQL, migrated and seeded templates, a database copy and a live server per test."""
 
 import asyncio
+import logging
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -11,6 +12,21 @@ from resolvers.key_material import generate_key, hash_key
 from server.migrate import upgrade
 from tests import pg
 from tests.live import LiveServer, live_server
+from tests.server_output import OUTPUT
+
+LAST = "tests/test_server_output.py"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The server output's test runs after every other test, to grep what they all made the servers log."""
+    items.sort(key=lambda item: item.nodeid.startswith(LAST))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def server_output() -> Iterator[None]:
+    logging.getLogger().addHandler(OUTPUT)
+    yield
+    logging.getLogger().removeHandler(OUTPUT)
 
 
 SEED_SCALE = 0.3
