@@ -68,17 +68,46 @@ def encode_cursor(tag: str, values: Sequence[Any]) -> str:
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
+# What PostgreSQL's integer types hold: a cursor value beyond them would fail in the database.
+INTEGER_BOUNDS = {"SmallInteger": 2**15, "Integer": 2**31, "BigInteger": 2**63}
+
+
 def _typed(column: InstrumentedAttribute[Any], value: Any) -> Any:
+    """The cursor value as the column's Python type, or ValueError: checked as the column holds it."""
     if value is None:
         return None
     kind = column.type.python_type
+    if kind is bool:
+        if not isinstance(value, bool):
+            raise ValueError
+        return value
+    if kind is int:
+        bound = INTEGER_BOUNDS.get(type(column.type).__name__, 2**63)
+        if isinstance(value, bool) or not isinstance(value, int) or not -bound <= value < bound:
+            raise ValueError
+        return value
+    if not isinstance(value, str) or "\x00" in value:
+        raise ValueError  # every other value travels as a string (see _plain)
+    if kind is str:
+        return value
+    if kind is Decimal:
+        number = Decimal(value)
+        precision, scale = getattr(column.type, "precision", None), getattr(column.type, "scale", None) or 0
+        digits = precision - scale if precision else 1000  # PostgreSQL would refuse larger literals
+        if not number.is_finite() or (number and not -1000 < number.adjusted() < digits):
+            raise ValueError
+        return number
     if kind is dt.datetime:
-        return dt.datetime.fromisoformat(value)
+        moment = dt.datetime.fromisoformat(value)
+        if moment.tzinfo is None:
+            raise ValueError
+        moment.astimezone(dt.UTC)  # OverflowError past the years PostgreSQL and Python share
+        return moment
     if kind is dt.date:
         return dt.date.fromisoformat(value)
-    if kind is bool and not isinstance(value, bool):
-        raise TypeError
-    return kind(value)
+    if kind is uuid.UUID:
+        return uuid.UUID(value)
+    raise ValueError
 
 
 def decode_cursor(tag: str, ordering: Ordering, cursor: str) -> tuple[Any, ...]:
@@ -93,7 +122,7 @@ def decode_cursor(tag: str, ordering: Ordering, cursor: str) -> tuple[Any, ...]:
         return tuple(
             _typed(column, value) for (column, _), value in zip(ordering.columns, values, strict=True)
         )
-    except (TypeError, ValueError) as error:
+    except (ArithmeticError, TypeError, ValueError) as error:  # decimal.InvalidOperation is both
         raise CursorError("is not a valid cursor") from error
 
 
