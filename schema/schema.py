@@ -15,6 +15,7 @@ from strawberry.extensions import (
 
 from schema import types as node_types  # noqa: F401  (registers every Node type)
 from schema.cost import CostLimits, cost_rule
+from schema.descriptions import describe
 from schema.limits import limits_rule
 from schema.mutations import Mutation
 from schema.query import Query
@@ -49,6 +50,7 @@ def build_schema(extensions: list[ExtensionFactory] | None = None) -> strawberry
         query=Query, mutation=Mutation, extensions=extensions or [], scalar_overrides=SCALARS
     )
     describe_paging_arguments(built)
+    describe(built._schema)
     return built
 
 

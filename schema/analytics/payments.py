@@ -21,8 +21,8 @@ class PaymentFailure:
     payment_method: models.PaymentMethod | None
     card_brand: str | None
     card_last_digits: str | None
-    error_code: str | None = strawberry.field(description="metadata.gateway_specific_code.")
-    decline_reason: str | None = strawberry.field(description="metadata.decline_code.")
+    error_code: str | None = strawberry.field(description="The gateway's code (gateway_specific_code).")
+    decline_reason: str | None = strawberry.field(description="The issuer's decline_code.")
     transaction_id: str = strawberry.field(description="The platform's id of the transaction.")
     platform: str
 

@@ -243,9 +243,9 @@ class MarketingCost(Node):
     cost_id = integer_key("The cost's id (marketing_costs.id).")
 
     cost_date: dt.date = strawberry.field(description="Day, or first day of the period, the cost refers to.")
-    source: str = strawberry.field(description="utm_source it matches.")
-    medium: str = strawberry.field(description="utm_medium it matches.")
-    campaign: str = strawberry.field(description="utm_campaign it matches.")
+    source: str = strawberry.field(description="The utm_source it matches.")
+    medium: str = strawberry.field(description="The utm_medium it matches.")
+    campaign: str = strawberry.field(description="The utm_campaign it matches.")
     cost: Decimal = strawberry.field(description="Amount spent.")
     currency: str = strawberry.field(description="ISO 4217 currency code.")
     created_at: dt.datetime = strawberry.field(description=CREATED)
