@@ -46,8 +46,19 @@ def dedup_key(conversion_id: uuid.UUID, platform: Platform, kind: OutboxKind = O
     return base if kind is OutboxKind.CONVERSION else f"{base}:{kind.value}"
 
 
+def refused_ad_platforms(lead: Lead) -> bool:
+    """The visitor said no to ad-platform matching on the lead form (captureLead's adConsent: false)."""
+    consent = (lead.metadata_ or {}).get("consent")
+    return isinstance(consent, dict) and consent.get("adPlatforms") is False
+
+
 def identifiers(clicks: ClickIds, lead: Lead) -> dict[Platform, dict[str, str]]:
-    """Per platform, the identifiers it can match on (empty when none), hashed from its own pre-images."""
+    """Per platform, the identifiers it can match on (empty when none), hashed from its own pre-images.
+
+    None for any platform when the lead refused consent: its conversions are never sent to them.
+    """
+    if refused_ad_platforms(lead):
+        return {platform: {} for platform in MATCH_KEYS}
     clicked = {
         "gclid": clicks.gclid,
         "gbraid": clicks.gbraid,

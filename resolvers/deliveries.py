@@ -10,7 +10,8 @@ from integrations.delivery.account_settings import AccountError
 from integrations.delivery.account_setup import set_account
 from models import ConversionOutbox, DeliveryAccount
 from models.enums import DeliveryStatus, Destination, OutboxKind, Platform
-from resolvers.context import Context, Role
+from resolvers.access import MUTATIONS
+from resolvers.context import Context
 from resolvers.mutations.outcome import ErrorCode, Failure, conflict, invalid
 from resolvers.mutations.permissions import refuse_non_writers, refuse_unless
 from resolvers.mutations.transaction import write_transaction
@@ -101,7 +102,7 @@ def shape_failures(request: AccountRequest) -> list[Failure]:
 
 async def set_delivery_account(context: Context, request: AccountRequest) -> AccountOutcome:
     """Store a domain's account for one destination (secrets sealed) and wake what waited for it."""
-    errors = refuse_unless(context.principal, frozenset({Role.ADMIN}), "Delivery accounts")
+    errors = refuse_unless(context.principal, MUTATIONS["setDeliveryAccount"], "Delivery accounts")
     if errors := errors or shape_failures(request):
         return AccountOutcome(errors=errors)
     async with write_transaction(context, "setDeliveryAccount") as session:

@@ -19,6 +19,9 @@ from server.http_body import read_body, replay, send_error
 LAST_USED_RESOLUTION = dt.timedelta(seconds=60)
 
 
+UNKNOWN_KEY = "Unknown or revoked API key"
+
+
 class AuthError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -72,12 +75,13 @@ async def authenticate(
         return cached
     async with sessions() as session:
         row = (await session.execute(select(ApiKey).where(ApiKey.key_hash == key_hash))).scalar_one_or_none()
-        if row is None:
-            raise AuthError("Unknown API key")
-        if row.revoked_at is not None:
-            raise AuthError(f"API key '{row.name}' was revoked on {row.revoked_at:%Y-%m-%d %H:%M %Z}")
-        if row.domain_id is not None and await session.get(Domain, row.domain_id) is None:
-            raise AuthError(f"API key '{row.name}' belonged to a domain that was deleted")
+        # One plain answer for unknown, revoked and orphaned keys: a 401 tells nothing about a key's past.
+        if (
+            row is None
+            or row.revoked_at is not None
+            or (row.domain_id is not None and await session.get(Domain, row.domain_id) is None)
+        ):
+            raise AuthError(UNKNOWN_KEY)
         now = dt.datetime.now(dt.UTC)
         if row.last_used_at is None or now - row.last_used_at > LAST_USED_RESOLUTION:
             await session.execute(update(ApiKey).where(ApiKey.id == row.id).values(last_used_at=now))
@@ -162,10 +166,14 @@ class ApiKeyMiddleware:
         if scope["type"] != "http" or scope["path"] != self.path or scope["method"] != "POST":
             await self.app(scope, receive, send)
             return
-        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        authorizations = [v.decode("latin-1") for k, v in scope["headers"] if k.lower() == b"authorization"]
+        if len(authorizations) > 1:
+            message = "Ambiguous request: send one Authorization header, not several"
+            await send_error(send, 400, message, Code.BAD_REQUEST)
+            return
         state = scope.setdefault("state", {})
         try:
-            key = parse_authorization(headers.get("authorization"))
+            key = parse_authorization(authorizations[0] if authorizations else None)
             if key is not None:
                 app_state = scope["app"].state
                 principal = state["principal"] = await authenticate(

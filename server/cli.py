@@ -1,4 +1,4 @@
-"""The `rastro` command line: serve, migrate, seed, demo, keys, export-schema, imports."""
+"""The `rastro` command line: serve, migrate, seed, demo, keys, retention, export-schema, imports."""
 
 import asyncio
 import contextlib
@@ -331,6 +331,26 @@ def worker(
             raise fail(str(error)) from None
     summary = ", ".join(f"{key} {value}" for key, value in sorted(counts.items())) or "nothing was due"
     out.print(f"Delivery worker stopped: {summary}.", markup=False, highlight=False)
+
+
+@app.command()
+def retention(
+    months: Annotated[
+        int | None, typer.Option("--months", min=1, help="Period to keep (default RASTRO_RETENTION_MONTHS).")
+    ] = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Anonymize tracking personal data (client IP, user agent) older than the retention period."""
+    from resolvers.retention import anonymize_tracking
+
+    settings = Settings()
+    period = months or settings.retention_months
+    with database(settings, data_dir, migrate=not settings.database_url) as url:
+        counts = _with_sessions(url, lambda sessions: anonymize_tracking(sessions, period))
+    summary = ", ".join(f"{table} {count}" for table, count in counts.items())
+    out.print(
+        f"Anonymized tracking data older than {period} months: {summary}.", markup=False, highlight=False
+    )
 
 
 @app.command("secret-key")

@@ -58,6 +58,8 @@ class Settings(BaseSettings):
     # What 503 answers put in Retry-After while the database is unavailable.
     retry_after_seconds: int = Field(default=2, ge=1)
     log_level: str = "info"
+    # `rastro retention` anonymizes tracking personal data (client IP, user agent) older than this.
+    retention_months: int = Field(default=6, ge=1)
     # Queries the compiler covers are answered by one SQL statement; false: every query runs in Python.
     compiled_reads: bool = True
     # A key's role is remembered this long, so a revoked key may still work for up to this many seconds.

@@ -1,9 +1,10 @@
 """Who may run reports: analysts and admins; viewers too, with personal data masked; nobody else."""
 
-from resolvers.context import Info, Role
+from resolvers.access import QUERY_ROOTS
+from resolvers.context import Info
 from resolvers.errors import ForbiddenError
 
-ANALYTICS_ROLES = frozenset({Role.ANALYST, Role.ADMIN, Role.VIEWER})
+ANALYTICS_ROLES = QUERY_ROOTS["analytics"]
 
 
 def check_analytics_access(info: Info) -> None:

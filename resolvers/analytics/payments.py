@@ -9,10 +9,17 @@ FAILURE_CODES = "('card_declined', 'processing_error')"
 APPROVED = "(SELECT ts.id FROM transaction_statuses ts WHERE ts.code = 'approved')"
 
 
+def card_kept(alias: str, column: str) -> str:
+    """A payment's card data, null 2 years after it, as in the reference schema's retention view."""
+    return f"CASE WHEN {alias}.payment_date > CURRENT_DATE - INTERVAL '2 years' THEN {alias}.{column} END"
+
+
 def payment_failures(customer: CustomerKey, period: Period) -> tuple[str, Statement]:
     s = Statement()
     sql = f"""
-SELECT ph.payment_date, ph.payment_method, ph.card_brand, ph.card_last_digits,
+SELECT ph.payment_date, ph.payment_method,
+       {card_kept("ph", "card_brand")} AS card_brand,
+       {card_kept("ph", "card_last_digits")} AS card_last_digits,
        ph.metadata->>'gateway_specific_code' AS error_code,
        ph.metadata->>'decline_code' AS decline_reason,
        t.transaction_id, t.platform

@@ -1,6 +1,7 @@
 """Doc 002's 360° view of a transaction: buyer, products, offer, UTMs, payments and invoices, one row each."""
 
 from resolvers.analytics.keys import TransactionKey, transaction_condition
+from resolvers.analytics.payments import card_kept
 from resolvers.analytics.statement import Statement, conditions
 
 
@@ -10,7 +11,8 @@ def transaction_360(transaction: TransactionKey) -> tuple[str, Statement]:
 SELECT t.transaction_id, t.platform, t.order_date, c.name AS customer_name, c.email, p.name AS product_name,
        psoh.offer_name, psoh.description,
        puh.utm_source, puh.utm_medium, puh.utm_campaign,
-       ptph.payment_method, ptph.payment_date, ptph.card_brand, ptph.installments,
+       ptph.payment_method, ptph.payment_date, {card_kept("ptph", "card_brand")} AS card_brand,
+       ptph.installments,
        psih.invoice_number, psih.issue_date, psih.pdf_url
 FROM transactions t
 JOIN customers c ON c.id = t.customer_id

@@ -5,8 +5,9 @@ from dataclasses import dataclass, field
 
 from models import CheckoutAccount
 from models.enums import CheckoutPlatform
+from resolvers.access import MUTATIONS
 from resolvers.checkout.accounts import CheckoutAccountError, set_checkout_account
-from resolvers.context import Context, Role
+from resolvers.context import Context
 from resolvers.mutations.outcome import ErrorCode, Failure
 from resolvers.mutations.permissions import refuse_unless
 from resolvers.mutations.transaction import write_transaction
@@ -21,7 +22,7 @@ class CheckoutAccountOutcome:
 async def set_checkout_account_of(
     context: Context, domain_id: uuid.UUID, platform: CheckoutPlatform, name: str, token: str, active: bool
 ) -> CheckoutAccountOutcome:
-    if errors := refuse_unless(context.principal, frozenset({Role.ADMIN}), "Checkout accounts"):
+    if errors := refuse_unless(context.principal, MUTATIONS["setCheckoutAccount"], "Checkout accounts"):
         return CheckoutAccountOutcome(errors=errors)
     async with write_transaction(context, "setCheckoutAccount") as session:
         try:

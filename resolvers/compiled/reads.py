@@ -11,6 +11,7 @@ from graphql import DocumentNode, GraphQLError, GraphQLSchema, OperationDefiniti
 from resolvers.compiled.plan import Plan
 from resolvers.compiled.sites import Unsupported
 from resolvers.context import Limits
+from schema.personal import uses_personal_lookup
 
 PlanKey = tuple[str, str | None]
 log = logging.getLogger("rastro.compiled")
@@ -64,6 +65,11 @@ class CompiledReads:
         sees_personal_data: bool,
     ) -> str | None:
         """The `data` JSON text; None when these values need the Python path (it says what is wrong)."""
+        # The Python resolvers refuse lookups by personal data for roles that may not read it.
+        if not sees_personal_data and uses_personal_lookup(
+            plan.operation, plan.fragments.values(), variables
+        ):
+            return None
         try:
             sql, params = plan.bind(variables, limits, sees_personal_data)
         except (Unsupported, GraphQLError):

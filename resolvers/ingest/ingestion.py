@@ -4,7 +4,8 @@ crawlers answered without being counted."""
 from dataclasses import dataclass
 from typing import Any
 
-from resolvers.context import Principal, Role
+from resolvers.access import MUTATIONS
+from resolvers.context import Principal
 from resolvers.ingest.events import EventsOutcome, record_events
 from resolvers.ingest.leads import LeadOutcome, capture_lead
 from resolvers.ingest.places import Places
@@ -15,7 +16,7 @@ from resolvers.ingest.visits import VisitOutcome, record_visit
 from resolvers.mutations.outcome import Failure
 from resolvers.mutations.permissions import refuse_unless
 
-INGEST_ROLES = frozenset({Role.INGEST, Role.ADMIN})
+INGEST_ROLES = MUTATIONS["captureLead"]
 
 
 def refuse_non_ingest(principal: Principal | None) -> list[Failure]:

@@ -1,9 +1,10 @@
 """Who may write: CRM connectors and admins."""
 
+from resolvers.access import MUTATIONS
 from resolvers.context import Principal, Role
 from resolvers.mutations.outcome import ErrorCode, Failure
 
-WRITER_ROLES = frozenset({Role.CONNECTOR, Role.ADMIN})
+WRITER_ROLES = MUTATIONS["changeLeadStage"]
 
 
 def refuse_unless(principal: Principal | None, roles: frozenset[Role], what: str) -> list[Failure]:

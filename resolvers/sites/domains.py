@@ -9,7 +9,8 @@ from sqlalchemy.dialects.postgresql import insert
 from strawberry import Maybe
 
 from models import Domain
-from resolvers.context import Context, Role
+from resolvers.access import MUTATIONS
+from resolvers.context import Context
 from resolvers.mutations.lead_metadata import TEXT, merge_metadata, metadata_failures
 from resolvers.mutations.outcome import ErrorCode, Failure, conflict, invalid
 from resolvers.mutations.permissions import refuse_unless
@@ -20,7 +21,7 @@ DOMAIN_METADATA_SHAPE = {
     "analytics": {"googleAnalyticsId": TEXT, "facebookPixelId": TEXT},
     "settings": {"timezone": TEXT, "language": TEXT, "currency": TEXT},
 }
-ADMINS = frozenset({Role.ADMIN})
+ADMINS = MUTATIONS["createDomain"]
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from resolvers.analytics.keys import CustomerKey
 from resolvers.context import Info
 from schema.analytics.inputs import ReportPeriod, period_of
 from schema.analytics.report import Report, live_report
+from schema.personal import personal, refuse_personal_lookup
 
 
 @strawberry.type(description="A product a customer bought and the fiscal document (NF-e) of the purchase.")
@@ -21,7 +22,7 @@ class CustomerInvoice:
     order_date: dt.datetime
     invoice_number: str | None
     issue_date: dt.datetime | None
-    pdf_url: str | None = strawberry.field(description="Link to the DANFE.")
+    pdf_url: str | None = personal("Link to the DANFE.")
 
 
 @strawberry.type(description="Fiscal documents issued in one local month, for reconciliation.")
@@ -69,6 +70,7 @@ class InvoiceReports:
         customer_email: str | None = None,
         period: ReportPeriod | None = None,
     ) -> Report[CustomerInvoice]:
+        refuse_personal_lookup(info, "customerEmail", customer_email)
         key, span = CustomerKey(customer_id, customer_email), period_of(period)
         return await live_report(info, customer_invoices(key, span), span)
 

@@ -13,14 +13,15 @@ from resolvers.analytics.period import Period
 from resolvers.context import Info
 from schema.analytics.inputs import ReportPeriod, period_of
 from schema.analytics.report import Report, live_report
+from schema.personal import personal, refuse_personal_lookup
 
 
 @strawberry.type(description="A declined or failed payment attempt and what the gateway said.")
 class PaymentFailure:
     payment_date: dt.datetime | None
     payment_method: models.PaymentMethod | None
-    card_brand: str | None
-    card_last_digits: str | None
+    card_brand: str | None = personal("Card brand; null 2 years after the payment.")
+    card_last_digits: str | None = personal("Last 4 digits of the card; null 2 years after the payment.")
     error_code: str | None = strawberry.field(description="The gateway's code (gateway_specific_code).")
     decline_reason: str | None = strawberry.field(description="The issuer's decline_code.")
     transaction_id: str = strawberry.field(description="The platform's id of the transaction.")
@@ -67,6 +68,7 @@ class PaymentReports:
         customer_email: str | None = None,
         period: ReportPeriod | None = None,
     ) -> Report[PaymentFailure]:
+        refuse_personal_lookup(info, "customerEmail", customer_email)
         key, span = CustomerKey(customer_id, customer_email), period_of(period)
         return await live_report(info, payment_failures(key, span), span)
 

@@ -31,11 +31,11 @@ class TransactionView:
     utm_campaign: str | None
     payment_method: models.PaymentMethod | None
     payment_date: dt.datetime | None
-    card_brand: str | None
+    card_brand: str | None = personal("Card brand; null 2 years after the payment.")
     installments: int | None
     invoice_number: str | None
     issue_date: dt.datetime | None
-    pdf_url: str | None
+    pdf_url: str | None = personal("Link to the DANFE.")
 
 
 @strawberry.type

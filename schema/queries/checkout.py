@@ -19,6 +19,7 @@ from resolvers.personal_data import email_lookup_hash
 from schema.inputs import DateTimeRange, OrderDirection, in_range
 from schema.node import exposed, lookup
 from schema.pagination import Connection
+from schema.personal import refuse_personal_lookup
 from schema.types.checkout import (
     Customer,
     MarketingCost,
@@ -145,6 +146,7 @@ class CheckoutQuery:
     async def customer(self, info: Info, id: int | None = None, email: str | None = None) -> Customer | None:
         if (id is None) == (email is None):
             raise ArgumentError("id", "or 'email': give exactly one")
+        refuse_personal_lookup(info, "email", email)
         if email is not None:
             return exposed(Customer, await customer_of_email_hash(info, email_lookup_hash(email)))
         return await lookup(info, Customer, id, models.Customer.id)
@@ -169,6 +171,7 @@ class CheckoutQuery:
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[Customer]:
+        refuse_personal_lookup(info, "email", email)
         where = equal(models.Customer.hashed_email, None if email is None else email_lookup_hash(email))
         page = await root_connection(
             info, models.Customer, where, orderings.CUSTOMERS, first, after, last, before
@@ -222,6 +225,7 @@ class CheckoutQuery:
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[Transaction]:
+        refuse_personal_lookup(info, "filter.customerEmail", filter and filter.customer_email)
         page = await root_connection(
             info,
             models.Transaction,

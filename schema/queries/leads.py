@@ -18,6 +18,7 @@ from resolvers.personal_data import email_lookup_hash
 from schema.inputs import DateTimeRange, OrderDirection, in_range, utm_matches
 from schema.node import exposed, lookup
 from schema.pagination import Connection
+from schema.personal import refuse_personal_lookup
 from schema.types.conversions import OfflineConversion, SyncState
 from schema.types.leads import Lead
 
@@ -187,6 +188,7 @@ class LeadQuery:
         email: str | None = None,
     ) -> Lead | None:
         given = one_lookup(lead_id, external_id, email)
+        refuse_personal_lookup(info, "email", email)
         if given == "leadId":
             return await lookup(info, Lead, lead_id, models.Lead.lead_id)
         if given == "externalId":

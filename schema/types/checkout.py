@@ -41,8 +41,8 @@ class Customer(Node):
     email: str | None = personal("E-mail address.")
     phone: str | None = personal("Phone number.")
     document: str | None = personal("CPF or CNPJ.")
-    hashed_email: str | None = strawberry.field(
-        description="SHA-256 of the trimmed, lowercased e-mail; equals this person's leads' hashedEmail."
+    hashed_email: str | None = personal(
+        "SHA-256 of the trimmed, lowercased e-mail; equals this person's leads' hashedEmail."
     )
     created_at: dt.datetime = strawberry.field(description=CREATED)
     updated_at: dt.datetime = strawberry.field(description=UPDATED)
@@ -229,7 +229,7 @@ class Commission(Node):
     source: str = strawberry.field(description="Who is paid: PRODUCER, COPRODUCER, AFFILIATE or MARKETPLACE.")
     amount: Decimal = strawberry.field(description="Amount of the share.")
     currency: str = strawberry.field(description="ISO 4217 currency code.")
-    recipient_name: str | None = strawberry.field(description="Name of the party paid.")
+    recipient_name: str | None = personal("Name of the party paid.")
     created_at: dt.datetime = strawberry.field(description=CREATED)
     updated_at: dt.datetime = strawberry.field(description=UPDATED)
 

@@ -10,10 +10,24 @@ from strawberry.scalars import JSON
 import models
 from loaders.relation import ColumnRead, reads
 from schema.node import Node, integer_key, node_type
+from schema.personal import personal
 from schema.relations import lazy, to_one
 from schema.types.checkout import CREATED, UPDATED
 
 CHECKOUT = "schema.types.checkout"
+
+# Card data is kept this many years after the payment, as the reference schema's retention view does.
+CARD_DATA_YEARS = 2
+
+
+def card_data_kept(payment_date: dt.datetime | None, today: dt.date | None = None) -> bool:
+    """payment_date > CURRENT_DATE - INTERVAL '2 years' (UTC), the reference view's condition."""
+    if payment_date is None:
+        return False
+    today = today or dt.datetime.now(dt.UTC).date()
+    day = 28 if (today.month, today.day) == (2, 29) else today.day
+    cutoff = dt.datetime(today.year - CARD_DATA_YEARS, today.month, day, tzinfo=dt.UTC)
+    return payment_date > cutoff
 
 
 # The models' enums are the GraphQL enums: one list of values, the database's.
@@ -48,10 +62,17 @@ class PaymentAttempt(Node):
     installments: int | None = strawberry.field(description="Number of installments.")
     value: Decimal | None = strawberry.field(description="Amount paid or attempted.")
     payment_date: dt.datetime | None = strawberry.field(description="When the attempt was made.")
-    card_brand: str | None = strawberry.field(description="Card brand (visa, mastercard, elo...).")
-    card_last_digits: str | None = strawberry.field(description="Last 4 digits of the card; never more.")
-    bank_slip_barcode: str | None = strawberry.field(description="Boleto barcode.")
-    pix_code: str | None = strawberry.field(description="PIX copy-and-paste code.")
+
+    @personal("Card brand (visa, mastercard, elo...); null for every role 2 years after the payment.")
+    def card_brand(self, root: strawberry.Parent[models.PaymentAttempt]) -> str | None:
+        return root.card_brand if card_data_kept(root.payment_date) else None
+
+    @personal("Last 4 digits of the card, never more; null for every role 2 years after the payment.")
+    def card_last_digits(self, root: strawberry.Parent[models.PaymentAttempt]) -> str | None:
+        return root.card_last_digits if card_data_kept(root.payment_date) else None
+
+    bank_slip_barcode: str | None = personal("Boleto barcode.")
+    pix_code: str | None = personal("PIX copy-and-paste code.")
 
     @strawberry.field(
         description="Gateway-specific details (decline_code, gateway_specific_code...).",
@@ -101,8 +122,8 @@ class Invoice(Node):
     invoice_key: str | None = strawberry.field(description="NF-e access key (44 characters).")
     issue_date: dt.datetime | None = strawberry.field(description="When the invoice was issued.")
     status: str | None = strawberry.field(description="Invoice status (Emitida, Cancelada, Denegada...).")
-    xml_url: str | None = strawberry.field(description="URL of the invoice XML.")
-    pdf_url: str | None = strawberry.field(description="URL of the invoice PDF (DANFE).")
+    xml_url: str | None = personal("URL of the invoice XML.")
+    pdf_url: str | None = personal("URL of the invoice PDF (DANFE).")
     created_at: dt.datetime = strawberry.field(description=CREATED)
     updated_at: dt.datetime = strawberry.field(description=UPDATED)
 

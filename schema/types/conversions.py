@@ -13,6 +13,7 @@ from loaders.relation import ColumnRead, reads
 from models.enums import Platform, SyncStatus
 from resolvers import orderings
 from schema.node import Node, node_type
+from schema.personal import personal
 from schema.relations import lazy, to_many, to_one
 
 LEADS = "schema.types.leads"
@@ -104,8 +105,8 @@ class OfflineConversion(Node):
 class PlatformSyncLog(Node):
     sync_id: uuid.UUID = strawberry.field(description="The attempt's id.")
     conversion_id: uuid.UUID = strawberry.field(description="The conversion delivered.")
-    request_payload: JSON | None = strawberry.field(description="What was sent.")
-    response_data: JSON | None = strawberry.field(description="What the platform answered.")
+    request_payload: JSON | None = personal("What was sent.")
+    response_data: JSON | None = personal("What the platform answered.")
     http_status_code: int | None = strawberry.field(description="HTTP status of the answer.")
     created_at: dt.datetime = strawberry.field(description="When the attempt was made.")
     updated_at: dt.datetime = strawberry.field(description="Last change.")

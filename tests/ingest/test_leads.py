@@ -7,8 +7,10 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.conftest import KeyMaker
 from tests.ingest.tracking import CAPTURE_LEAD, Site, counts, visit
-from tests.mutations.graphql import only_error, send
+from tests.live import LiveServer
+from tests.mutations.graphql import REGISTER_OFFLINE_CONVERSION, only_error, send
 from tests.sql import execute, fetch, fetch_one
 
 UTMS = "utm_source=google&utm_medium=cpc&utm_campaign=black-friday&gclid=Cj0-first"
@@ -165,3 +167,38 @@ def test_a_lead_of_an_unknown_session_is_refused(ingest: httpx.Client, site: Sit
     result = capture(ingest, "no-such-session", email="ana@empresa.com.br")
     assert only_error(result) == ("NOT_FOUND", ["input", "sessionId"])
     assert counts(db_url)["leads"] == 0
+
+
+@pytest.mark.parametrize("consent", [True, False, None])
+def test_a_lead_that_refused_ad_platforms_is_never_sent_to_them(
+    ingest: httpx.Client,
+    site: Site,
+    db_url: str,
+    server: LiveServer,
+    make_key: KeyMaker,
+    consent: bool | None,
+) -> None:
+    session_id = journey_of(ingest, site)["session"]["sessionId"]
+    fields = {} if consent is None else {"adConsent": consent}
+    lead_id = capture(ingest, session_id, email="ana@empresa.com.br", phone="(11) 98765-4321", **fields)[
+        "lead"
+    ]["leadId"]
+    when = "2026-01-02T10:00:00+00:00"
+    with server.client(make_key("connector")) as connector:
+        result = send(
+            connector,
+            REGISTER_OFFLINE_CONVERSION,
+            {"leadId": lead_id, "value": "1500.00", "conversionDate": when},
+        )
+    conversion = fetch_one(db_url, "SELECT * FROM offline_conversions WHERE lead_id = $1", lead_id)
+    outbox = fetch(
+        db_url, "SELECT platform FROM conversion_outbox WHERE conversion_id = $1", conversion["conversion_id"]
+    )
+    assert result["errors"] == []
+    if consent is False:
+        # Recorded as not sent: no row for the worker, every platform not applicable.
+        assert outbox == []
+        assert set(json.loads(conversion["sync_status"]).values()) == {"not_applicable"}
+    else:
+        # Not asked (None) is no refusal: the e-mail and the click id match everywhere.
+        assert sorted(row["platform"] for row in outbox) == ["google_ads", "linkedin", "meta", "tiktok"]

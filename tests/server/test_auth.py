@@ -26,7 +26,7 @@ def test_typename_works_without_a_key(server: LiveServer) -> None:
         ("Basic dXNlcjpwYXNz", "Malformed Authorization header"),
         ("Bearer", "Malformed Authorization header"),
         ("Bearer not-a-rastro-key", "Malformed API key"),
-        ("Bearer rst_thisKeyWasNeverIssued", "Unknown API key"),
+        ("Bearer rst_thisKeyWasNeverIssued", "Unknown or revoked API key"),
     ],
 )
 def test_missing_malformed_or_unknown_key_is_401(
@@ -59,7 +59,19 @@ def test_a_revoked_key_stops_working_within_the_cache_bound(db_url: str, make_ke
             assert time.monotonic() - revoked_at < bound + 0.5, "the revoked key outlived the cache bound"
             time.sleep(0.05)
     assert response.status_code == 401
-    assert "was revoked" in response.json()["errors"][0]["message"]
+    # Plain: neither the key's name nor when it was revoked.
+    assert response.json()["errors"][0]["message"] == "Unknown or revoked API key"
+
+
+def test_several_authorization_headers_are_a_400(server: LiveServer, make_key: KeyMaker) -> None:
+    viewer, admin = make_key("viewer"), make_key("admin")
+    headers = [("Authorization", f"Bearer {viewer}"), ("Authorization", f"Bearer {admin}")]
+    with server.client() as client:
+        response = client.post("/graphql", json=DOMAINS, headers=headers)
+    assert response.status_code == 400
+    error = response.json()["errors"][0]
+    assert error["extensions"]["code"] == "BAD_REQUEST"
+    assert "one Authorization header" in error["message"]
 
 
 def test_without_a_cache_a_revocation_is_immediate(db_url: str, make_key: KeyMaker) -> None:
