@@ -91,7 +91,26 @@ async def create_json_pool(
     url: str, settings: Settings, observers: Sequence[Callable[[str], None]] = ()
 ) -> Any:
     """asyncpg connections for the compiled read path: one statement per request, no ORM in between."""
-    acquired, released, counted = json_pool_hooks()
+    return await _asyncpg_pool(url, settings, "compiled", settings.pool_size, observers=observers)
+
+
+async def create_tracking_pool(url: str, settings: Settings) -> Any:
+    """asyncpg connections for tracking writes (resolvers.ingest.statements): short transactions, no ORM."""
+    # As many connections as the write engine may open, with the write rules (lock_timeout).
+    size = settings.pool_size + settings.pool_max_overflow
+    return await _asyncpg_pool(url, settings, "tracking", size, writes=True, record_class=Row)
+
+
+async def _asyncpg_pool(
+    url: str,
+    settings: Settings,
+    label: str,
+    max_size: int,
+    writes: bool = False,
+    record_class: type[Any] = asyncpg.Record,
+    observers: Sequence[Callable[[str], None]] = (),
+) -> Any:
+    acquired, released, counted = json_pool_hooks(label)
 
     async def watch(connection: Any) -> None:
         await counted(connection)
@@ -101,28 +120,13 @@ async def create_json_pool(
     return await asyncpg.create_pool(
         libpq_url(url),
         min_size=0,
-        max_size=settings.pool_size,
-        server_settings=server_settings(settings),
+        max_size=max_size,
+        server_settings=server_settings(settings, writes),
         **client_timeouts(settings),
+        record_class=record_class,
         setup=acquired,
         reset=released,
         init=watch,
-    )
-
-
-async def create_tracking_pool(url: str, settings: Settings) -> Any:
-    """asyncpg connections for tracking writes (resolvers.ingest.statements): short transactions, no ORM."""
-    acquired, released, counted = json_pool_hooks("tracking")
-    return await asyncpg.create_pool(
-        libpq_url(url),
-        min_size=0,
-        max_size=settings.pool_size + settings.pool_max_overflow,  # as many as the write engine may open
-        server_settings=server_settings(settings, writes=True),
-        **client_timeouts(settings),
-        record_class=Row,
-        setup=acquired,
-        reset=released,
-        init=counted,
     )
 
 
