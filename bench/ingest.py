@@ -32,6 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.loadgen import Result
 from bench.served import scratch_database, served
+from server.rate_limits import IngestRateLimits
 from tests.conftest import key_maker
 from tests.ingest.tracking import BROWSER, TRACK_VISIT
 
@@ -263,6 +264,23 @@ async def arrange(url: str) -> tuple[uuid.UUID, uuid.UUID]:
         await connection.close()
 
 
+def rate_limit_costs(requests: int = 50_000) -> None:
+    """CPU of the per-IP limit check with many clients in one window (a campaign's visitors each have one)."""
+    for clients in (1, 10_000, 50_000):
+        limits = IngestRateLimits("10000000/minute", "60/minute")
+        started = time.process_time()
+
+        async def hits(limits: IngestRateLimits = limits, clients: int = clients) -> None:
+            for n in range(requests):
+                ip = n % clients
+                await limits.retry_after("key", f"10.{ip // 65536}.{ip // 256 % 256}.{ip % 256}")
+                await asyncio.sleep(0)  # as in the server: other requests run between two checks
+
+        asyncio.run(hits())
+        cost = (time.process_time() - started) / requests * 1e6
+        print(f"rate-limit check, {clients} client IPs in the window: {cost:.1f} µs of CPU per request")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=15, help="per measurement")
@@ -304,6 +322,7 @@ def main() -> None:
         per = EVENTS_PER_CALL if kind == "events" else 1
         ratio = api[api_label].rows_per_s / (floor[f"{kind} floor"].throughput * per)
         print(f"{api_label}: {ratio:.2f} of the floor (rows written per second)")
+    rate_limit_costs()
 
 
 if __name__ == "__main__":

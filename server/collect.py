@@ -77,15 +77,15 @@ async def _allowed_origins(
     request: Request, principal: Principal, url: str | None
 ) -> tuple[uuid.UUID, tuple[str, ...]] | None:
     """The domain the beacon is for (the key's, else the URL's) and its allowed origins."""
-    places = request.app.state.ingestion.places
-    async with request.app.state.reads() as session:
-        if principal.domain_id is not None:
-            row = await places.domain_by_id(session, principal.domain_id)
-        else:
-            parsed = None if url is None else parse_page_url(url, ("url",))
-            if parsed is None or isinstance(parsed, Failure):
-                return None
-            row = await places.domain_by_host(session, parsed.host)
+    ingestion: Ingestion = request.app.state.ingestion
+    lookups = ingestion.lookups("collect")
+    if principal.domain_id is not None:
+        row = await ingestion.places.domain_by_id(lookups, principal.domain_id)
+    else:
+        parsed = None if url is None else parse_page_url(url, ("url",))
+        if parsed is None or isinstance(parsed, Failure):
+            return None
+        row = await ingestion.places.domain_by_host(lookups, parsed.host)
     return None if row is None else (row.domain_id, row.allowed_origins)
 
 

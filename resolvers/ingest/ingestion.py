@@ -10,7 +10,7 @@ from resolvers.ingest.events import EventsOutcome, record_events
 from resolvers.ingest.leads import LeadOutcome, capture_lead
 from resolvers.ingest.places import Places
 from resolvers.ingest.requests import EventRequest, LeadRequest, Sender, SessionRef, VisitRequest
-from resolvers.ingest.statements import tracking_transaction
+from resolvers.ingest.statements import OnDemand, tracking_transaction
 from resolvers.ingest.visitors import BotFilter, VisitorSalt
 from resolvers.ingest.visits import VisitOutcome, record_visit
 from resolvers.mutations.outcome import Failure
@@ -30,6 +30,10 @@ class Ingestion:
     salt: VisitorSalt
     places: Places
     wait: float | None = None  # seconds a beacon waits for a pooled connection
+
+    def lookups(self, purpose: str) -> OnDemand:
+        """Statements for reads the places cache usually answers: no connection is taken when it does."""
+        return OnDemand(self.pool, purpose, self.wait)
 
     async def visit(self, request: VisitRequest, sender: Sender) -> VisitOutcome:
         if self.bots.is_bot(sender.user_agent):

@@ -4,7 +4,7 @@ A beacon runs three to five short statements; an ORM session around them cost mo
 """
 
 from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any, Protocol
 
 import asyncpg
@@ -107,3 +107,25 @@ async def tracking_transaction(
                 yield Transaction(connection)
     except Exception as error:
         raise failed(mutation, error) from None
+
+
+class OnDemand:
+    """Each statement on a connection taken only when it runs: for lookups that a cache mostly answers."""
+
+    def __init__(self, pool: Any, mutation: str, wait: float | None) -> None:
+        self._pool, self._mutation, self._wait = pool, mutation, wait
+
+    def _connection(self) -> AbstractAsyncContextManager[Transaction]:
+        return tracking_transaction(self._pool, self._mutation, atomic=False, wait=self._wait)
+
+    async def execute(self, statement: TextClause, params: dict[str, Any] | None = None) -> Records:
+        async with self._connection() as session:
+            return await session.execute(statement, params)
+
+    async def scalar(self, statement: TextClause, params: dict[str, Any] | None = None) -> Any:
+        async with self._connection() as session:
+            return await session.scalar(statement, params)
+
+    async def scalars(self, statement: TextClause, params: dict[str, Any] | None = None) -> Records:
+        async with self._connection() as session:
+            return await session.scalars(statement, params)
