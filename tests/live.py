@@ -68,7 +68,9 @@ def live_server(database_url: str, **overrides: Any) -> Iterator[LiveServer]:
     app = create_app(settings, database_url, [counter.seen])
     port = free_port()
     server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+        # No logging config of uvicorn's own: uvicorn.error and uvicorn.access propagate to the root logger,
+        # where the server output's test reads them (tests/server_output.py).
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="info", log_config=None, lifespan="on")
     )
     thread = threading.Thread(target=lambda: asyncio.run(server.serve()), daemon=True)
     thread.start()
