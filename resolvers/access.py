@@ -15,7 +15,7 @@ TRACKERS = frozenset({Role.INGEST, Role.ADMIN})
 ANALYSTS = frozenset({Role.ANALYST, Role.ADMIN, Role.VIEWER})
 
 # Root query fields that not every reader may call; any other root field is open to READERS.
-QUERY_ROOTS: dict[str, frozenset[Role]] = {"analytics": ANALYSTS}
+QUERY_ROOTS: dict[str, frozenset[Role]] = {"analytics": ANALYSTS, "exportDataSubject": ADMINS}
 
 MUTATIONS: dict[str, frozenset[Role]] = {
     "changeLeadStage": WRITERS,

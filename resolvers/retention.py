@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from resolvers.data_subject.declaration import PERSONAL_TABLES
+
 
 @dataclass(frozen=True)
 class Tracked:
@@ -19,8 +21,12 @@ class Tracked:
     columns: tuple[str, ...]
 
 
-# One line per table; a new table of tracking personal data is added here.
-TRACKING_PERSONAL_DATA = (Tracked("utm_tracking", "created_at", ("client_ip", "user_agent")),)
+# The columns the data-subject declaration marks retained: a new one is declared there, once.
+TRACKING_PERSONAL_DATA = tuple(
+    Tracked(table.name, table.since, columns)
+    for table in PERSONAL_TABLES
+    if (columns := tuple(name for name, personal in table.columns.items() if personal.retained))
+)
 
 
 async def anonymize_tracking(sessions: async_sessionmaker[AsyncSession], months: int) -> dict[str, int]:

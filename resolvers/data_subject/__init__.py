@@ -1,0 +1,1 @@
+"""LGPD data-subject requests: everything Rastro holds on one person, exported or erased."""
