@@ -29,7 +29,10 @@ MUTATION_ERRORS = "Why nothing was written (a value refused, a row not found); e
 
 PERIOD = "The report's local days, in the period's time zone; every day when omitted."
 DOMAIN = "The domain to report on; every domain when omitted."
-TRANSACTION_ID = "The internal id of the transaction; or give transactionId and platform."
+TRANSACTION_ID = (
+    "The transaction's global id (its id field); or give internalId, or transactionId and platform."
+)
+TRANSACTION_INTERNAL_ID = "The transaction's internalId; or give id, or transactionId and platform."
 PLATFORM_TRANSACTION_ID = "The order id the checkout platform gave (Hotmart's or Kiwify's), with platform."
 TRANSACTION_PLATFORM = "The checkout platform of transactionId: 'hotmart' or 'kiwify'."
 CUSTOMER_ID = "The internal id of the customer; or give customerEmail."
@@ -91,10 +94,12 @@ DESCRIPTIONS: dict[str, str] = {
     "Query.offlineConversion(conversionId:)": "The offline conversion's id.",
     "Query.offlineConversions(filter:)": "Only the conversions matching every condition given.",
     "Query.offlineConversions(orderBy:)": "Sort key and direction; latest conversion first when omitted.",
-    "Query.customer(id:)": "The internal id of the customer; or give email.",
+    "Query.customer(id:)": "The customer's global id (its id field); or give customerId or email.",
+    "Query.customer(customerId:)": "The customer's customerId; or give id or email.",
     "Query.customer(email:)": CUSTOMER_EMAIL,
     "Query.customers(email:)": "Only the customer with this e-mail (by its hash: case and spaces ignored).",
     "Query.transaction(id:)": TRANSACTION_ID,
+    "Query.transaction(internalId:)": TRANSACTION_INTERNAL_ID,
     "Query.transaction(transactionId:)": PLATFORM_TRANSACTION_ID,
     "Query.transaction(platform:)": TRANSACTION_PLATFORM,
     "Query.transactions(filter:)": "Only the transactions matching every condition given.",
@@ -139,6 +144,7 @@ DESCRIPTIONS: dict[str, str] = {
     "Analytics.paymentFailures(period:)": PERIOD,
     "Analytics.paymentSuccessRates(period:)": PERIOD,
     "Analytics.supportTimeline(id:)": TRANSACTION_ID,
+    "Analytics.supportTimeline(internalId:)": TRANSACTION_INTERNAL_ID,
     "Analytics.supportTimeline(transactionId:)": PLATFORM_TRANSACTION_ID,
     "Analytics.supportTimeline(platform:)": TRANSACTION_PLATFORM,
     "Analytics.sourceMediumRoi(period:)": PERIOD,
@@ -155,11 +161,13 @@ DESCRIPTIONS: dict[str, str] = {
     "Analytics.offerChanges(offerId:)": "The offer's code on the checkout platform.",
     "Analytics.offerChanges(period:)": PERIOD,
     "Analytics.transactionOffer(id:)": TRANSACTION_ID,
+    "Analytics.transactionOffer(internalId:)": TRANSACTION_INTERNAL_ID,
     "Analytics.transactionOffer(transactionId:)": PLATFORM_TRANSACTION_ID,
     "Analytics.transactionOffer(platform:)": TRANSACTION_PLATFORM,
     "Analytics.offerVersions(code:)": "The offer's code on the checkout platform.",
     "Analytics.offerVersions(period:)": PERIOD,
     "Analytics.transaction360(id:)": TRANSACTION_ID,
+    "Analytics.transaction360(internalId:)": TRANSACTION_INTERNAL_ID,
     "Analytics.transaction360(transactionId:)": PLATFORM_TRANSACTION_ID,
     "Analytics.transaction360(platform:)": TRANSACTION_PLATFORM,
     "Analytics.transactionTotals(groupBy:)": "The keys of each group; one group of everything when empty.",

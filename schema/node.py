@@ -5,13 +5,14 @@ import base64
 import binascii
 import uuid
 from collections.abc import Callable
+from functools import partial
 from typing import Any, TypeVar, cast
 
 import strawberry
 from sqlalchemy.orm import InstrumentedAttribute
 
 from loaders.nodes import KINDS_BY_MODEL, KINDS_BY_NAME, NodeKind
-from loaders.relation import ColumnRead, reads
+from loaders.relation import ColumnRead, Lookup, reads
 from resolvers.context import Info
 from resolvers.errors import ArgumentError
 
@@ -33,6 +34,20 @@ def decode_global_id(global_id: str, argument: str = "id") -> tuple[NodeKind, An
         raise ArgumentError(argument, f"is not a valid global id: {global_id[:80]!r}") from error
 
 
+def decode_key(global_id: str, model: type[Any], argument: str = "id") -> Any:
+    """The key of a global id that must name a `model` row (a lookup's `id`)."""
+    kind, key = decode_global_id(global_id, argument)
+    if kind.model is not model:
+        wanted = KINDS_BY_MODEL[model].name
+        raise ArgumentError(argument, f"is the global id of a {kind.name}, not of a {wanted}")
+    return key
+
+
+def by_global_id(key: InstrumentedAttribute[Any]) -> Lookup:
+    """A root lookup's `id` argument: a global id of the key's model, checked on both read paths."""
+    return Lookup(("id",), (key,), None, partial(decode_key, model=cast(type[Any], key.class_)))
+
+
 @strawberry.interface(description="An object with a global id, fetchable with node(id:).")
 class Node:
     @strawberry.field(description="Global id: opaque and stable; accepted by node(id:) and nodes(ids:).")
@@ -40,13 +55,13 @@ class Node:
         return strawberry.ID(encode_global_id(root))
 
 
-def integer_key(description: str) -> Any:
-    """The integer primary key (`id`) under the name the type gives it (customerId, paymentId...)."""
+def integer_key(description: str, column: str = "id") -> Any:
+    """An integer key column under the name the type gives it (customerId, transactionInternalId...)."""
 
     def resolve(root: strawberry.Parent[Any]) -> int:
-        return int(root.id)
+        return int(getattr(root, column))
 
-    return strawberry.field(resolver=resolve, description=description, metadata=reads(ColumnRead("id")))
+    return strawberry.field(resolver=resolve, description=description, metadata=reads(ColumnRead(column)))
 
 
 def node_type(model: type[Any], key: InstrumentedAttribute[Any], description: str) -> Callable[[T], T]:

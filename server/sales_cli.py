@@ -69,7 +69,7 @@ COLUMN_OF = {
     "statusDetail": "status_detail",
     "buyer.email": "buyer_email",
     "parentTransactionId": "parent_transaction_id",
-    "items.0.productId": "product_id",
+    "items.0.externalId": "product_id",
     "items.0.unitPrice": "unit_price",
     "items.0.quantity": "quantity",
     "offer.code": "offer_code",

@@ -17,9 +17,9 @@ class TransactionKey:
 
     def __post_init__(self) -> None:
         if (self.id is None) == (self.transaction_id is None):
-            raise ArgumentError("id", "or 'transactionId': give exactly one")
+            raise ArgumentError("id", "or 'internalId' or 'transactionId': give exactly one")
         if self.id is not None and self.platform is not None:
-            raise ArgumentError("platform", "goes with 'transactionId', not with 'id'")
+            raise ArgumentError("platform", "goes with 'transactionId' only")
 
 
 @dataclass(frozen=True)

@@ -171,12 +171,12 @@ async def _customer(session: AsyncSession, buyer: Buyer) -> int:
 async def _products(session: AsyncSession, sale: Sale) -> dict[str, int]:
     """Each product's id; written (and locked) only when new or renamed, so its sales do not queue."""
     ids: dict[str, int] = {}
-    for item in sorted(sale.items, key=lambda i: i.product_id):
-        name = item.name.strip()[:255] or item.product_id
-        key = (Product.platform == sale.platform, Product.external_id == item.product_id)
+    for item in sorted(sale.items, key=lambda i: i.external_id):
+        name = item.name.strip()[:255] or item.external_id
+        key = (Product.platform == sale.platform, Product.external_id == item.external_id)
         created = await session.scalar(
             insert(Product)
-            .values(platform=sale.platform, external_id=item.product_id, name=name)
+            .values(platform=sale.platform, external_id=item.external_id, name=name)
             .on_conflict_do_nothing(index_elements=["platform", "external_id"])
             .returning(Product.id)
         )
@@ -185,7 +185,7 @@ async def _products(session: AsyncSession, sale: Sale) -> dict[str, int]:
             created = known.id
             if known.name != name:
                 await session.execute(update(Product).where(Product.id == known.id).values(name=name))
-        ids[item.product_id] = int(created)
+        ids[item.external_id] = int(created)
     return ids
 
 
@@ -193,7 +193,7 @@ async def _offer(session: AsyncSession, sale: Sale, product: int) -> str:
     """The offer's current terms (a price change updates them); returns its offer_id."""
     terms = sale.offer
     code = None if terms is None else terms.code
-    offer_id = f"{sale.platform}:{sale.items[0].product_id}:{code or 'default'}"[:100]
+    offer_id = f"{sale.platform}:{sale.items[0].external_id}:{code or 'default'}"[:100]
     price = sale.amount if terms is None or terms.price is None else terms.price
     name = ((None if terms is None else terms.name) or code or sale.items[0].name)[:255]
     created = await session.scalar(
@@ -281,7 +281,7 @@ async def apply_sale(session: AsyncSession, sale: Sale, event_id: int | None = N
     check_sale(sale)
     customer = await _customer(session, sale.buyer)
     products = await _products(session, sale)
-    main_product = products[sale.items[0].product_id]
+    main_product = products[sale.items[0].external_id]
     offer_id = await _offer(session, sale, main_product)
     subscription = await _subscription(session, sale, customer, main_product)
     codes = {row.code: row.id for row in (await session.execute(select(TransactionStatus))).scalars()}
@@ -367,7 +367,7 @@ async def _items(session: AsyncSession, sale: Sale, tx: int, products: dict[str,
     for item in sale.items:
         statement = insert(TransactionItem).values(
             transaction_id=tx,
-            product_id=products[item.product_id],
+            product_id=products[item.external_id],
             quantity=item.quantity,
             unit_price=item.unit_price,
         )

@@ -102,7 +102,7 @@ def _sale(payload: dict[str, Any], event: str, status: SaleStatus) -> Sale:
         amount=amount,
         currency=currency,
         buyer=_buyer(dig(data, "buyer")),
-        items=(Item(product_id=product_id[:100], name=product_name, unit_price=amount),),
+        items=(Item(external_id=product_id[:100], name=product_name, unit_price=amount),),
         offer=_offer(purchase),
         payment=_payment(purchase, amount, approved or order_date),
         commissions=_commissions(data),

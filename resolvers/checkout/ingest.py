@@ -74,7 +74,7 @@ def sale_failures(sale: Sale, root: FieldPath = ("input",)) -> list[Failure]:
     if not sale.items:
         failures.append(invalid(field_path("items", root), "needs at least one product"))
     for i, item in enumerate(sale.items):
-        failures += _texts([(f"items.{i}.product_id", item.product_id, 100)], root)
+        failures += _texts([(f"items.{i}.external_id", item.external_id, 100)], root)
         failures += _money(item.unit_price, field_path(f"items.{i}.unit_price", root))
         if item.quantity < 1:
             failures.append(invalid(field_path(f"items.{i}.quantity", root), "must be 1 or more"))

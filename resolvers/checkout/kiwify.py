@@ -118,7 +118,7 @@ def _sale(order: dict[str, Any], order_id: str, event: str, status: SaleStatus) 
         amount=amount,
         currency=currency,
         buyer=_buyer(order),
-        items=(Item(product_id=product_id[:100], name=product_name, unit_price=amount),),
+        items=(Item(external_id=product_id[:100], name=product_name, unit_price=amount),),
         offer=_offer(order),
         payment=_payment(order, amount, approved or created),
         commissions=_commissions(order, currency),

@@ -26,7 +26,7 @@ class Buyer:
 class Item:
     """A product of the sale; the first item is the main product."""
 
-    product_id: str  # the platform's product id
+    external_id: str  # the platform's product id (products.external_id)
     name: str
     unit_price: Decimal
     quantity: int = 1

@@ -4,7 +4,11 @@ import datetime as dt
 
 import strawberry
 
+import models
+from resolvers.analytics.keys import TransactionKey
 from resolvers.analytics.period import DEFAULT_TIME_ZONE, Period, checked_period
+from resolvers.errors import ArgumentError
+from schema.node import decode_key
 
 
 @strawberry.input(
@@ -22,3 +26,13 @@ def period_of(value: ReportPeriod | None) -> Period:
     if value is None:
         return Period()
     return checked_period(value.from_, value.to, value.time_zone)
+
+
+def transaction_key(
+    id: strawberry.ID | None, internal_id: int | None, transaction_id: str | None, platform: str | None
+) -> TransactionKey:
+    """A per-transaction report's key: its global id, internalId, or the platform's transactionId."""
+    if id is not None and internal_id is not None:
+        raise ArgumentError("id", "or 'internalId' or 'transactionId': give exactly one")
+    internal = internal_id if id is None else decode_key(id, models.Transaction)
+    return TransactionKey(internal, transaction_id, platform)

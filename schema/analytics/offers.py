@@ -6,11 +6,10 @@ from decimal import Decimal
 
 import strawberry
 
-from resolvers.analytics.keys import TransactionKey
 from resolvers.analytics.offers import offer_changes, offer_versions, transaction_offer
 from resolvers.analytics.period import Period
 from resolvers.context import Info
-from schema.analytics.inputs import ReportPeriod, period_of
+from schema.analytics.inputs import ReportPeriod, period_of, transaction_key
 from schema.analytics.report import Report, live_report
 from schema.personal import personal
 
@@ -69,16 +68,17 @@ class OfferReports:
 
     @strawberry.field(
         description="Doc 002: exactly what was offered in one transaction, and whether the offer changed "
-        "since; by internal id, or by the platform's transactionId (platform optional)."
+        "since; by global id, internalId, or the platform's transactionId (platform optional)."
     )
     async def transaction_offer(
         self,
         info: Info,
-        id: int | None = None,
+        id: strawberry.ID | None = None,
+        internal_id: int | None = None,
         transaction_id: str | None = None,
         platform: str | None = None,
     ) -> Report[OfferedInTransaction]:
-        key = TransactionKey(id, transaction_id, platform)
+        key = transaction_key(id, internal_id, transaction_id, platform)
         return await live_report(info, transaction_offer(key), Period())
 
     @strawberry.field(

@@ -7,11 +7,11 @@ from decimal import Decimal
 import strawberry
 
 import models
-from resolvers.analytics.keys import CustomerKey, TransactionKey
+from resolvers.analytics.keys import CustomerKey
 from resolvers.analytics.payments import payment_failures, payment_success_rates, support_timeline
 from resolvers.analytics.period import Period
 from resolvers.context import Info
-from schema.analytics.inputs import ReportPeriod, period_of
+from schema.analytics.inputs import ReportPeriod, period_of, transaction_key
 from schema.analytics.report import Report, live_report
 from schema.personal import personal, refuse_personal_lookup
 
@@ -83,15 +83,16 @@ class PaymentReports:
         return await live_report(info, payment_success_rates(span), span)
 
     @strawberry.field(
-        description="Doc 002: a transaction's payment events for support, oldest first; by internal id, "
-        "or by the platform's transactionId (platform optional)."
+        description="Doc 002: a transaction's payment events for support, oldest first; by global id, "
+        "internalId, or the platform's transactionId (platform optional)."
     )
     async def support_timeline(
         self,
         info: Info,
-        id: int | None = None,
+        id: strawberry.ID | None = None,
+        internal_id: int | None = None,
         transaction_id: str | None = None,
         platform: str | None = None,
     ) -> Report[PaymentEvent]:
-        key = TransactionKey(id, transaction_id, platform)
+        key = transaction_key(id, internal_id, transaction_id, platform)
         return await live_report(info, support_timeline(key), Period())

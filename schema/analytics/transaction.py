@@ -5,10 +5,10 @@ import datetime as dt
 import strawberry
 
 import models
-from resolvers.analytics.keys import TransactionKey
 from resolvers.analytics.period import Period
 from resolvers.analytics.transaction_360 import transaction_360
 from resolvers.context import Info
+from schema.analytics.inputs import transaction_key
 from schema.analytics.report import Report, live_report
 from schema.personal import personal
 
@@ -41,15 +41,16 @@ class TransactionView:
 @strawberry.type
 class TransactionReports:
     @strawberry.field(
-        description="Doc 002: the 360° view of one transaction; by internal id, or by the platform's "
+        description="Doc 002: the 360° view of one transaction; by global id, internalId, or the platform's "
         "transactionId (platform optional)."
     )
     async def transaction_360(
         self,
         info: Info,
-        id: int | None = None,
+        id: strawberry.ID | None = None,
+        internal_id: int | None = None,
         transaction_id: str | None = None,
         platform: str | None = None,
     ) -> Report[TransactionView]:
-        key = TransactionKey(id, transaction_id, platform)
+        key = transaction_key(id, internal_id, transaction_id, platform)
         return await live_report(info, transaction_360(key), Period())

@@ -41,7 +41,9 @@ class SaleBuyerInput:
 
 @strawberry.input(description="A product of the sale; the first is the main product.")
 class SaleItemInput:
-    product_id: str = strawberry.field(description="The platform's product id (1-100 chars).")
+    external_id: str = strawberry.field(
+        description="The platform's product id, Product.externalId (1-100 chars)."
+    )
     name: str = strawberry.field(description="The product's name.")
     unit_price: Decimal = strawberry.field(description="Price of one unit, >= 0, at most 4 decimals.")
     quantity: int = 1

@@ -17,7 +17,7 @@ from resolvers.errors import ArgumentError
 from resolvers.pages import root_connection
 from resolvers.personal_data import email_lookup_hash
 from schema.inputs import DateTimeRange, OrderDirection, in_range
-from schema.node import exposed, lookup
+from schema.node import by_global_id, decode_key, exposed, lookup
 from schema.pagination import Connection
 from schema.personal import refuse_personal_lookup
 from schema.types.checkout import (
@@ -131,11 +131,12 @@ def transaction_ordering(order: TransactionOrder | None) -> Ordering:
 @strawberry.type
 class CheckoutQuery:
     @strawberry.field(
-        description="One customer by id or by e-mail (any case); null when none matches.",
+        description="One customer by global id, customerId or e-mail (any case); null when none matches.",
         metadata=reads(
             RootLookups(
                 (
-                    Lookup(("id",), (models.Customer.id,)),
+                    by_global_id(models.Customer.id),
+                    Lookup(("customerId",), (models.Customer.id,)),
                     Lookup(
                         ("email",), (models.Customer.hashed_email,), orderings.CUSTOMERS, email_lookup_hash
                     ),
@@ -143,13 +144,20 @@ class CheckoutQuery:
             )
         ),
     )
-    async def customer(self, info: Info, id: int | None = None, email: str | None = None) -> Customer | None:
-        if (id is None) == (email is None):
-            raise ArgumentError("id", "or 'email': give exactly one")
+    async def customer(
+        self,
+        info: Info,
+        id: strawberry.ID | None = None,
+        customer_id: int | None = None,
+        email: str | None = None,
+    ) -> Customer | None:
+        if sum(given is not None for given in (id, customer_id, email)) != 1:
+            raise ArgumentError("id", "or 'customerId' or 'email': give exactly one")
         refuse_personal_lookup(info, "email", email)
         if email is not None:
             return exposed(Customer, await customer_of_email_hash(info, email_lookup_hash(email)))
-        return await lookup(info, Customer, id, models.Customer.id)
+        key = customer_id if id is None else decode_key(id, models.Customer)
+        return await lookup(info, Customer, key, models.Customer.id)
 
     @strawberry.field(
         description="Customers by id; email keeps the one with that address (any case).",
@@ -179,12 +187,13 @@ class CheckoutQuery:
         return Connection(page=page)
 
     @strawberry.field(
-        description="One transaction by internal id, or by the platform's transactionId and platform; "
+        description="One transaction by global id, internalId, or the platform's transactionId and platform; "
         "null when none matches.",
         metadata=reads(
             RootLookups(
                 (
-                    Lookup(("id",), (models.Transaction.id,)),
+                    by_global_id(models.Transaction.id),
+                    Lookup(("internalId",), (models.Transaction.id,)),
                     Lookup(
                         ("transactionId", "platform"),
                         (models.Transaction.transaction_id, models.Transaction.platform),
@@ -196,16 +205,18 @@ class CheckoutQuery:
     async def transaction(
         self,
         info: Info,
-        id: int | None = None,
+        id: strawberry.ID | None = None,
+        internal_id: int | None = None,
         transaction_id: str | None = None,
         platform: str | None = None,
     ) -> Transaction | None:
-        if (id is None) == (transaction_id is None):
-            raise ArgumentError("id", "or 'transactionId': give exactly one")
+        if sum(given is not None for given in (id, internal_id, transaction_id)) != 1:
+            raise ArgumentError("id", "or 'internalId' or 'transactionId': give exactly one")
         if transaction_id is None:
             if platform is not None:
-                raise ArgumentError("platform", "goes with 'transactionId', not with 'id'")
-            return await lookup(info, Transaction, id, models.Transaction.id)
+                raise ArgumentError("platform", "goes with 'transactionId' only")
+            key = internal_id if id is None else decode_key(id, models.Transaction)
+            return await lookup(info, Transaction, key, models.Transaction.id)
         if platform is None:
             raise ArgumentError("platform", "is required with 'transactionId' (ids are unique per platform)")
         t = models.Transaction

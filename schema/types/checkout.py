@@ -208,7 +208,7 @@ class Transaction(Node):
 class TransactionItem(Node):
     item_id = integer_key("The line's id (transaction_items.id).")
 
-    transaction_id: int = strawberry.field(description="The transaction's internalId.")
+    transaction_internal_id = integer_key("The transaction's internalId.", "transaction_id")
     product_id: int = strawberry.field(description="The product's productId.")
     quantity: int = strawberry.field(description="Units sold.")
     unit_price: Decimal = strawberry.field(description="Price of one unit.")
@@ -225,7 +225,7 @@ class TransactionItem(Node):
 class Commission(Node):
     commission_id = integer_key("The commission's id (platform_commission.id).")
 
-    transaction_id: int = strawberry.field(description="The transaction's internalId.")
+    transaction_internal_id = integer_key("The transaction's internalId.", "transaction_id")
     source: str = strawberry.field(description="Who is paid: PRODUCER, COPRODUCER, AFFILIATE or MARKETPLACE.")
     amount: Decimal = strawberry.field(description="Amount of the share.")
     currency: str = strawberry.field(description="ISO 4217 currency code.")

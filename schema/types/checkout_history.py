@@ -43,7 +43,7 @@ strawberry.enum(models.PaymentType, description="How a payment is split over tim
 class PaymentAttempt(Node):
     payment_id = integer_key("The attempt's id (platform_transaction_payment_history.id).")
 
-    transaction_id: int = strawberry.field(description="The transaction's internalId.")
+    transaction_internal_id = integer_key("The transaction's internalId.", "transaction_id")
 
     @strawberry.field(
         description="Payment method: card, PIX, boleto...",
@@ -97,7 +97,7 @@ class PaymentAttempt(Node):
 class TransactionUtm(Node):
     utm_id = integer_key("The capture's id (platform_utm_history.id).")
 
-    transaction_id: int = strawberry.field(description="The transaction's internalId.")
+    transaction_internal_id = integer_key("The transaction's internalId.", "transaction_id")
     utm_source: str | None = strawberry.field(description="Traffic origin (google, facebook...).")
     utm_medium: str | None = strawberry.field(description="Marketing channel (cpc, email, social...).")
     utm_campaign: str | None = strawberry.field(description="Campaign name.")
@@ -116,7 +116,7 @@ class TransactionUtm(Node):
 class Invoice(Node):
     invoice_id = integer_key("The invoice's id (platform_software_invoice_history.id).")
 
-    transaction_id: int = strawberry.field(description="The transaction's internalId.")
+    transaction_internal_id = integer_key("The transaction's internalId.", "transaction_id")
     invoice_number: str | None = strawberry.field(description="Invoice number.")
     invoice_series: str | None = strawberry.field(description="Invoice series.")
     invoice_key: str | None = strawberry.field(description="NF-e access key (44 characters).")
@@ -140,7 +140,7 @@ class Invoice(Node):
 class OfferSnapshot(Node):
     snapshot_id = integer_key("The snapshot's id (platform_sale_offer_history.id).")
 
-    transaction_id: int = strawberry.field(description="The transaction's internalId.")
+    transaction_internal_id = integer_key("The transaction's internalId.", "transaction_id")
     code: str | None = strawberry.field(description="Offer code at sale time (e.g. BASICCOURSE).")
     offer_id: str | None = strawberry.field(description="The platform's offer id (Offer.offerId).")
     offer_name: str | None = strawberry.field(description="Offer name at sale time.")

@@ -83,7 +83,10 @@ def test_support_timeline(report_server: LiveServer, report_db: str, analyst: st
     statuses = {"Falha": "FAILED", "Sucesso": "SUCCEEDED", "Pendente": "PENDING"}
     with report_server.client(analyst) as client:
         answer = report(
-            client, "supportTimeline", "paymentDate paymentMethod value status details", id=("Int", 987654)
+            client,
+            "supportTimeline",
+            "paymentDate paymentMethod value status details",
+            internalId=("Int", 987654),
         )
     ours = [
         {
@@ -233,6 +236,38 @@ def test_offer_versions(report_server: LiveServer, report_db: str, analyst: str)
 def test_transaction_360(report_server: LiveServer, report_db: str, analyst: str) -> None:
     rows = upper(expected(example_rows(report_db, example_sql(DOC_002, 18))), "paymentMethod")
     same(report_server, analyst, "transaction360", rows, transactionId=("String", "TX123456"))
+
+
+@pytest.mark.parametrize(
+    ("field", "columns", "internal_id"),
+    [
+        ("supportTimeline", "status paymentDate value", 987654),
+        ("transactionOffer", "offerName offerStatus", None),
+        ("transaction360", "transactionId productName", None),
+    ],
+)
+def test_a_transaction_is_named_by_global_id_internal_id_or_platform_id(
+    report_server: LiveServer, report_db: str, analyst: str, field: str, columns: str, internal_id: int | None
+) -> None:
+    example = "TX987654" if field == "transactionOffer" else "TX123456"
+    (row,) = fetch(report_db, "SELECT id, transaction_id FROM transactions WHERE id = $1 OR transaction_id = $2",
+                   internal_id or 0, None if internal_id else example)  # fmt: skip
+    with report_server.client(analyst) as client:
+        find = {
+            "query": "query($i: Int) { transaction(internalId: $i) { id } }",
+            "variables": {"i": row["id"]},
+        }
+        node = {**client.post("/graphql", json=find).json()["data"]["transaction"], "internalId": row["id"]}
+        node["transactionId"] = row["transaction_id"]
+        answers = [
+            report(client, field, columns, **args)["rows"]
+            for args in (
+                {"transactionId": ("String", node["transactionId"])},
+                {"internalId": ("Int", node["internalId"])},
+                {"id": ("ID", node["id"])},
+            )
+        ]
+    assert answers[0] and answers[0] == answers[1] == answers[2]
 
 
 @pytest.mark.parametrize(

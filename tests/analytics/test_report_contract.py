@@ -16,7 +16,7 @@ REPORTS = [
     ("channelRoi", "channel", {}),
     ("paymentFailures", "errorCode", {"customerId": ("Int", 12345)}),
     ("paymentSuccessRates", "attempts", {}),
-    ("supportTimeline", "status", {"id": ("Int", 987654)}),
+    ("supportTimeline", "status", {"internalId": ("Int", 987654)}),
     ("sourceMediumRoi", "transactions", {}),
     ("adVariants", "revenue", {}),
     ("touchJourneys", "customerId", {}),
@@ -89,8 +89,12 @@ def test_ingest_keys_and_anonymous_requests_are_refused(
             "Argument 'period.to' must be after 'from' (2024-02-01)",
         ),
         (
-            '{ analytics { supportTimeline(id: 1, transactionId: "TX1") { rows { status } } } }',
-            "Argument 'id' or 'transactionId': give exactly one",
+            '{ analytics { supportTimeline(internalId: 1, transactionId: "TX1") { rows { status } } } }',
+            "Argument 'id' or 'internalId' or 'transactionId': give exactly one",
+        ),
+        (
+            '{ analytics { transaction360(id: "Q3VzdG9tZXI6MQ==") { rows { productName } } } }',
+            "Argument 'id' is the global id of a Customer, not of a Transaction",
         ),
         (
             "{ analytics { paymentFailures { rows { errorCode } } } }",

@@ -29,8 +29,8 @@ def sale(**changes: Any) -> dict[str, Any]:
         "approvedAt": "2026-11-01T10:00:00-03:00",
         "amount": "497.9000",
         "buyer": {"email": "Comprador@Example.com", "name": "Comprador", "document": "529.982.247-25"},
-        "items": [{"productId": "P-1", "name": "Curso", "unitPrice": "397.90"},
-                  {"productId": "P-BUMP", "name": "Bônus", "unitPrice": "100"}],
+        "items": [{"externalId": "P-1", "name": "Curso", "unitPrice": "397.90"},
+                  {"externalId": "P-BUMP", "name": "Bônus", "unitPrice": "100"}],
         "offer": {"code": "black", "price": "597.90", "couponCode": "BF100"},
         "payment": {"method": "CREDIT_CARD", "installments": 3, "value": "497.90", "cardBrand": "visa",
                     "cardLast4": "1234", "at": "2026-11-01T10:00:00-03:00"},
@@ -102,7 +102,7 @@ def test_a_refund_before_its_approval_ends_refunded(shop: Shop, make_key: KeyMak
 def test_bad_fields_are_named_and_nothing_is_written(shop: Shop, make_key: KeyMaker) -> None:
     bad = sale(
         currency="reais",
-        items=[{"productId": "P-1", "name": "Curso", "unitPrice": "-1"}, {"productId": "P-2", "name": "B",
+        items=[{"externalId": "P-1", "name": "Curso", "unitPrice": "-1"}, {"externalId": "P-2", "name": "B",
                                                                           "unitPrice": "1", "quantity": 0}],
         payment={"method": "CREDIT_CARD", "cardLast4": "4111111111111111"},
         commissions=[{"source": "FRIEND", "amount": "1.00001"}],

@@ -128,6 +128,37 @@ def test_paging_with_cursors_both_ways_is_identical(pair: Pair) -> None:
     assert b"errors" in both(pair, "analyst", page, after="bm9wZQ")[0]
 
 
+BY_GLOBAL_ID = """query($t: ID, $c: ID) { transaction(id: $t) { id internalId transactionId }
+  customer(id: $c) { id customerId } }"""
+BY_OWN_KEY = """query($t: Int, $c: Int) { transaction(internalId: $t) { id internalId transactionId }
+  customer(customerId: $c) { id customerId } }"""
+
+
+def test_lookups_take_the_global_id_that_id_fields_give(pair: Pair) -> None:
+    import orjson
+
+    listed = both(
+        pair, "analyst", "{ transactions(first: 1) { nodes { id internalId customer { id customerId } } } }"
+    )
+    (node,) = orjson.loads(listed[0])["data"]["transactions"]["nodes"]
+    found, compiled = both(pair, "analyst", BY_GLOBAL_ID, t=node["id"], c=node["customer"]["id"])
+    assert compiled
+    by_key = both(pair, "analyst", BY_OWN_KEY, t=node["internalId"], c=node["customer"]["customerId"])[0]
+    assert found == by_key
+    assert orjson.loads(found)["data"]["customer"] == node["customer"]
+    # A customer's id where a transaction's is due, or no global id at all: the caller's mistake, named.
+    transaction, customer = node["id"], node["customer"]["id"]
+    for wrong in (
+        {"t": customer, "c": customer},
+        {"t": transaction, "c": transaction},
+        {"t": "no", "c": customer},
+    ):
+        (error,) = orjson.loads(both(pair, "analyst", BY_GLOBAL_ID, **wrong)[0])["errors"]
+        assert error["extensions"]["code"] == "BAD_USER_INPUT" and "'id'" in error["message"], error
+    (error,) = orjson.loads(both(pair, "analyst", BY_GLOBAL_ID, t=customer, c=customer)[0])["errors"]
+    assert "global id of a Customer, not of a Transaction" in error["message"]
+
+
 def scalar_values(ids: dict[str, list[str]]) -> dict[str, st.SearchStrategy[Any]]:
     return {
         "UUID": st.sampled_from(ids["uuid"]).map(nodes.String),

@@ -229,7 +229,7 @@ def test_customer_by_email_ignores_case_and_spaces(analyst: httpx.Client, seeded
 
     same = data(
         analyst,
-        '{ customer(id: 12345) { customerId } customers(email: "Cliente@Exemplo.com") { nodes { customerId } } }',
+        '{ customer(customerId: 12345) { customerId } customers(email: "Cliente@Exemplo.com") { nodes { customerId } } }',
     )
     assert same == {"customer": {"customerId": 12345}, "customers": {"nodes": [{"customerId": 12345}]}}
 
@@ -237,7 +237,7 @@ def test_customer_by_email_ignores_case_and_spaces(analyst: httpx.Client, seeded
 def test_customer_personal_data_is_masked_for_viewers(
     seeded_server: LiveServer, make_seeded_key: KeyMaker, seeded_db_url: str
 ) -> None:
-    query = "{ customer(id: 12345) { name email phone document hashedEmail } }"
+    query = "{ customer(customerId: 12345) { name email phone document hashedEmail } }"
     (row,) = rows(
         seeded_db_url, "SELECT name, email, phone, document, hashed_email FROM customers WHERE id = 12345"
     )
@@ -337,8 +337,8 @@ def test_transaction_lead_is_the_buyers_latest_lead(analyst: httpx.Client, seede
         """SELECT t.id FROM transactions t JOIN customers c ON c.id = t.customer_id
            WHERE NOT EXISTS (SELECT 1 FROM leads WHERE hashed_email = c.hashed_email) ORDER BY t.id LIMIT 1""",
     )
-    query = """query ($a: Int!, $b: Int!) { a: transaction(id: $a) { lead { leadId } customer { leads { totalCount } } }
-                                          b: transaction(id: $b) { lead { leadId } } }"""
+    query = """query ($a: Int!, $b: Int!) { a: transaction(internalId: $a) { lead { leadId } customer { leads { totalCount } } }
+                                          b: transaction(internalId: $b) { lead { leadId } } }"""
     found = data(analyst, query, a=with_lead["id"], b=without["id"])
     (leads,) = rows(
         seeded_db_url, "SELECT count(*) FROM leads WHERE hashed_email = $1", with_lead["hashed_email"]
@@ -383,8 +383,8 @@ def test_catalog_costs_and_statuses_match_sql(analyst: httpx.Client, seeded_db_u
 
 
 def test_unknown_ids_are_null(analyst: httpx.Client) -> None:
-    query = """{ a: customer(id: -1) { customerId } b: customer(email: "nobody@nowhere.example") { customerId }
-                 c: transaction(id: -1) { transactionId } d: transaction(transactionId: "TX987654", platform: "nowhere") { transactionId } }"""
+    query = """{ a: customer(customerId: -1) { customerId } b: customer(email: "nobody@nowhere.example") { customerId }
+                 c: transaction(internalId: -1) { transactionId } d: transaction(transactionId: "TX987654", platform: "nowhere") { transactionId } }"""
     assert data(analyst, query) == {"a": None, "b": None, "c": None, "d": None}
 
 
@@ -393,7 +393,9 @@ def test_unknown_ids_are_null(analyst: httpx.Client) -> None:
     [
         ('{ transaction(transactionId: "TX987654") { internalId } }', "platform"),
         ("{ transaction { internalId } }", "id"),
-        ('{ customer(id: 12345, email: "cliente@exemplo.com") { customerId } }', "id"),
+        ('{ customer(customerId: 12345, email: "cliente@exemplo.com") { customerId } }', "id"),
+        ('{ transaction(internalId: 1, transactionId: "TX987654") { internalId } }', "id"),
+        ('{ transaction(internalId: 1, platform: "hotmart") { internalId } }', "platform"),
         ("{ customer { customerId } }", "id"),
     ],
 )

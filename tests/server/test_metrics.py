@@ -121,9 +121,10 @@ async def _saturate(base_url: str, db_url: str, key: str, lead_id: str) -> tuple
         await locker.execute("SELECT 1 FROM leads WHERE lead_id = $1 FOR UPDATE", uuid.UUID(lead_id))
         writes = [asyncio.create_task(client.post("/graphql", json=update)) for _ in range(2)]
         try:
-            for _ in range(100):
+            for _ in range(400):  # up to 20 s: on a loaded machine the two requests arrive late
                 during = await _scrape_async(client)
-                if value(during, "rastro_db_pool_waiting", pool="writes") >= 1:
+                in_use = value(during, "rastro_db_pool_in_use", pool="writes")
+                if in_use == 1 and value(during, "rastro_db_pool_waiting", pool="writes") >= 1:
                     break
                 await asyncio.sleep(0.05)
         finally:
