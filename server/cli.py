@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Annotated, TypeVar
 
+import asyncpg  # type: ignore[import-untyped]  # no stubs: connections are Any
 import typer
 from rich.console import Console
 from rich.progress import Progress
@@ -20,6 +21,7 @@ from resolvers.context import Role
 from server import accounts_cli, checkout_accounts_cli, costs_cli, sales_cli
 from server import keys as key_admin
 from server import trusted_documents as trusted
+from server.analytics_refresh import Refreshed, refresh_views
 from server.database import create_engine, create_sessionmaker, describe_host, libpq_url
 from server.dbcheck import DatabaseUnreachable, check_reachable, is_empty
 from server.embedded import embedded_postgres
@@ -351,6 +353,26 @@ def retention(
     out.print(
         f"Anonymized tracking data older than {period} months: {summary}.", markup=False, highlight=False
     )
+
+
+@app.command("refresh-analytics")
+def refresh_analytics(data_dir: DataDir = None) -> None:
+    """Refresh the analytics reports' materialized views (readers keep the old rows meanwhile)."""
+    settings = Settings()
+    with database(settings, data_dir, migrate=not settings.database_url) as url:
+        done = asyncio.run(_refresh(libpq_url(url)))
+    for view in done:
+        out.print(f"{view.view}: {view.rows:,} rows in {view.seconds:.2f} s", markup=False, highlight=False)
+    total = sum(view.seconds for view in done)
+    out.print(f"Refreshed {len(done)} views in {total:.2f} s.", markup=False, highlight=False)
+
+
+async def _refresh(url: str) -> list[Refreshed]:
+    connection = await asyncpg.connect(url, server_settings={"application_name": "rastro-refresh"})
+    try:
+        return await refresh_views(connection)
+    finally:
+        await connection.close()
 
 
 @app.command("secret-key")

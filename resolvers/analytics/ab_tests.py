@@ -9,6 +9,7 @@ import uuid
 from dataclasses import dataclass
 from statistics import NormalDist
 
+from resolvers.analytics.materialized import VARIANT_VISITORS, refreshed_at, source
 from resolvers.analytics.scope import Scope
 from resolvers.analytics.statement import Statement, conditions
 from resolvers.errors import ArgumentError
@@ -32,9 +33,9 @@ class AbVerdict(enum.Enum):
     NO_CONTROL = "no_control"
 
 
-def ab_counts(scope: Scope, ab_test_id: uuid.UUID | None) -> tuple[str, Statement]:
+def ab_counts(scope: Scope, ab_test_id: uuid.UUID | None, live: bool) -> tuple[str, Statement]:
     """Per variant: visitors who viewed it in the period, those of them who left a lead on it in the period,
-    and those whose lead there became an offline conversion."""
+    and those whose lead there became an offline conversion; and when the viewers were last refreshed."""
     s = Statement()
     pages = [*s.equal("lp.ab_test_id", ab_test_id), *s.equal("lp.domain_id", scope.domain_id)]
     sql = f"""
@@ -43,11 +44,10 @@ WITH variants AS (
   FROM landing_pages lp
   WHERE lp.ab_test_id IS NOT NULL AND {conditions(pages)}
 ), seen AS (
-  SELECT DISTINCT v.page_id, s.domain_id, s.visitor_id
+  SELECT vv.page_id, vv.domain_id, vv.visitor_id
   FROM variants v
-  JOIN page_views pv ON pv.page_id = v.page_id
-  JOIN sessions s ON s.session_id = pv.session_id
-  WHERE {conditions(s.within("pv.created_at", scope.period))}
+  JOIN {source(VARIANT_VISITORS, live)} vv ON vv.page_id = v.page_id
+  WHERE {conditions(s.seen_within("vv", scope.period))}
 ), reached AS (
   SELECT l.page_id, s.domain_id, s.visitor_id, bool_or(oc.conversion_id IS NOT NULL) AS sold
   FROM variants v
@@ -60,7 +60,8 @@ WITH variants AS (
 SELECT v.*,
        count(seen.visitor_id) AS visitors,
        count(r.visitor_id) AS leads,
-       count(r.visitor_id) FILTER (WHERE r.sold) AS conversions
+       count(r.visitor_id) FILTER (WHERE r.sold) AS conversions,
+       {refreshed_at([VARIANT_VISITORS], live)} AS refreshed_at
 FROM variants v
 LEFT JOIN seen ON seen.page_id = v.page_id
 LEFT JOIN reached r ON r.page_id = seen.page_id AND r.domain_id = seen.domain_id

@@ -2,32 +2,32 @@
 
 The example joins page views x events x leads x stages of a page and counts distinct values, a product
 that grows with the square of a page's traffic; here each step is counted on its own, with the same
-result: visitors and form starts per page view, leads (of pages that were viewed) with their stages.
+result: visitors and form starts from the sessions of each page name and variant (materialized:
+analytics_funnel_sessions), leads (of pages viewed in the period) with their stages.
 """
 
+from resolvers.analytics.materialized import FUNNEL_SESSIONS, refreshed_at, source
 from resolvers.analytics.scope import Scope
-from resolvers.analytics.statement import Statement, conditions, where
+from resolvers.analytics.statement import Statement, conditions
 
 
-def landing_page_funnel(scope: Scope) -> tuple[str, Statement]:
+def landing_page_funnel(scope: Scope, live: bool) -> tuple[str, Statement]:
     s = Statement()
     pages = ["lp.is_active", *s.equal("lp.domain_id", scope.domain_id)]
+    domain = (  # the view's rows of all domains have a null domain_id
+        "fs.domain_id IS NULL" if scope.domain_id is None else f"fs.domain_id = {s.bind(scope.domain_id)}"
+    )
+    started = conditions(s.seen_within("fs", scope.period, "form_"))
     views = s.within("pv.created_at", scope.period)
     leads = s.within("l.created_at", scope.period)
     sql = f"""
 WITH pages AS (
   SELECT lp.page_id, lp.page_name, lp.page_variant FROM landing_pages lp WHERE {conditions(pages)}
 ), visits AS (
-  SELECT p.page_name, p.page_variant, count(DISTINCT pv.session_id) AS visitors
-  FROM pages p JOIN page_views pv ON pv.page_id = p.page_id
-  {where(views)}
-  GROUP BY p.page_name, p.page_variant
-), starts AS (
-  SELECT p.page_name, p.page_variant, count(DISTINCT e.session_id) AS form_starts
-  FROM pages p JOIN events e ON e.page_id = p.page_id AND e.event_type = 'form_start'
-  WHERE EXISTS (SELECT 1 FROM page_views pv
-                WHERE pv.page_id = e.page_id AND pv.session_id = e.session_id AND {conditions(views)})
-  GROUP BY p.page_name, p.page_variant
+  SELECT fs.page_name, fs.page_variant, count(*) AS visitors, count(*) FILTER (WHERE {started}) AS form_starts
+  FROM {source(FUNNEL_SESSIONS, live)} fs
+  WHERE {conditions([domain, *s.seen_within("fs", scope.period)])}
+  GROUP BY fs.page_name, fs.page_variant
 ), outcomes AS (
   SELECT p.page_name, p.page_variant,
          count(DISTINCT l.lead_id) AS leads,
@@ -45,19 +45,17 @@ WITH pages AS (
     AND {conditions(leads)}
   GROUP BY p.page_name, p.page_variant
 ), funnel AS (
-  SELECT v.page_name, v.page_variant, v.visitors,
-         coalesce(st.form_starts, 0) AS form_starts,
+  SELECT v.page_name, v.page_variant, v.visitors, v.form_starts,
          coalesce(o.leads, 0) AS leads,
          coalesce(o.qualified_leads, 0) AS qualified_leads,
          coalesce(o.won_deals, 0) AS won_deals,
          coalesce(o.sale_value, 0) AS sale_value
   FROM visits v
-  LEFT JOIN starts st ON st.page_name IS NOT DISTINCT FROM v.page_name
-                     AND st.page_variant IS NOT DISTINCT FROM v.page_variant
   LEFT JOIN outcomes o ON o.page_name IS NOT DISTINCT FROM v.page_name
                       AND o.page_variant IS NOT DISTINCT FROM v.page_variant
 )
 SELECT *,
+       {refreshed_at([FUNNEL_SESSIONS], live)} AS refreshed_at,
        round(100.0 * form_starts / nullif(visitors, 0), 2) AS form_start_rate,
        round(100.0 * leads / nullif(form_starts, 0), 2) AS form_completion_rate,
        round(100.0 * qualified_leads / nullif(leads, 0), 2) AS qualification_rate,

@@ -47,6 +47,22 @@ class Statement:
         """The instants of `column` inside the period's local days."""
         return [*self.since(column, period), *self.until(column, period)]
 
+    def seen_within(self, alias: str, period: Period, fact: str = "") -> list[str]:
+        """A view row with one of its instants (`{fact}first_at`, `{fact}last_at`, `{fact}instants`) inside
+        the period."""
+        first, last, instants = (f"{alias}.{fact}{column}" for column in ("first_at", "last_at", "instants"))
+        if period.start is None or period.end is None:
+            return [f"{first} IS NOT NULL", *self.until(first, period), *self.since(last, period)]
+        start = self.local_midnight(period.start, period.time_zone)
+        end = self.local_midnight(period.end, period.time_zone)
+        # Only a row whose instants surround the whole period needs its instants looked at one by one.
+        return [
+            f"{first} < {end}",
+            f"{last} >= {start}",
+            f"({first} >= {start} OR {last} < {end} OR EXISTS ("
+            f"SELECT FROM unnest({instants}) i WHERE i >= {start} AND i < {end}))",
+        ]
+
     def days_within(self, column: str, period: Period) -> list[str]:
         """Conditions on a date column (already local days)."""
         return [

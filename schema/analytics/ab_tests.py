@@ -15,11 +15,12 @@ from resolvers.analytics.ab_tests import (
     checked_min_visitors,
     compare,
 )
+from resolvers.analytics.materialized import VARIANT_VISITORS
 from resolvers.analytics.scope import Scope
 from resolvers.analytics.statement import run
 from resolvers.context import Info
 from schema.analytics.inputs import ReportPeriod, period_of
-from schema.analytics.report import Report
+from schema.analytics.report import Live, Report, data_age
 
 strawberry.enum(
     AbGoal,
@@ -86,11 +87,12 @@ class AbTestReports:
         period: ReportPeriod | None = None,
         goal: AbGoal = AbGoal.LEAD,
         min_visitors: MinVisitors = DEFAULT_MIN_VISITORS,
+        live: Live = False,
     ) -> Report[AbVariant]:
         scope = Scope(domain_id, period_of(period))
         minimum = checked_min_visitors(min_visitors)
         read_at = dt.datetime.now(dt.UTC)
-        rows = await run(info, *ab_counts(scope, ab_test_id))
+        rows = await run(info, *ab_counts(scope, ab_test_id, live))
         arms = {r.page_id: Arm(r.visitors, r.leads if goal is AbGoal.LEAD else r.conversions) for r in rows}
         controls = {r.ab_test_id: arms[r.page_id] for r in rows if r.is_control}
         variants = []
@@ -117,4 +119,7 @@ class AbTestReports:
                     ci_high=test.ci_high,
                 )
             )
-        return Report(rows=variants, data_as_of=read_at, materialized=False, time_zone=scope.period.time_zone)
+        data_as_of, materialized = await data_age(info, rows, [VARIANT_VISITORS], live, read_at)
+        return Report(
+            rows=variants, data_as_of=data_as_of, materialized=materialized, time_zone=scope.period.time_zone
+        )

@@ -2,11 +2,12 @@
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 import strawberry
 from sqlalchemy import Executable
 
+from resolvers.analytics.materialized import View, refreshed_at
 from resolvers.analytics.period import Period
 from resolvers.analytics.statement import Statement, run, run_select
 from resolvers.context import Info
@@ -32,3 +33,33 @@ async def live_report(info: Info, query: tuple[str, Statement] | Executable, per
         run_select(info, query) if isinstance(query, Executable) else run(info, *query)
     )
     return Report(rows=list(rows), data_as_of=read_at, materialized=False, time_zone=period.time_zone)
+
+
+async def view_report(
+    info: Info, query: tuple[str, Statement], period: Period, views: Sequence[View], live: bool
+) -> Report[Any]:
+    """A report whose statement reads `views` (each row carries their `refreshed_at`), or their tables."""
+    read_at = dt.datetime.now(dt.UTC)
+    rows = list(await run(info, *query))
+    data_as_of, materialized = await data_age(info, rows, views, live, read_at)
+    return Report(rows=rows, data_as_of=data_as_of, materialized=materialized, time_zone=period.time_zone)
+
+
+async def data_age(
+    info: Info, rows: Sequence[Any], views: Sequence[View], live: bool, read_at: dt.datetime
+) -> tuple[dt.datetime, bool]:
+    """When the views' data was refreshed and True, or `read_at` and False when the tables were read."""
+    if rows:
+        refreshed = rows[0].refreshed_at
+    else:  # no row to carry the refresh instant: asked for apart
+        age = await run(info, f"SELECT {refreshed_at(views, live)} AS refreshed_at", Statement())
+        refreshed = age[0].refreshed_at
+    return (read_at, False) if refreshed is None else (refreshed, True)
+
+
+Live = Annotated[
+    bool,
+    strawberry.argument(
+        description="Read the tables now instead of the materialized views (slower; dataAsOf is now)."
+    ),
+]

@@ -9,11 +9,12 @@ import strawberry
 from resolvers.analytics.campaign_performance import campaign_performance
 from resolvers.analytics.channel_roi import channel_roi
 from resolvers.analytics.landing_page_funnel import landing_page_funnel
+from resolvers.analytics.materialized import FUNNEL_SESSIONS
 from resolvers.analytics.scope import Scope
 from resolvers.analytics.visitor_types import visitor_types
 from resolvers.context import Info
 from schema.analytics.inputs import ReportPeriod, period_of
-from schema.analytics.report import Report, live_report
+from schema.analytics.report import Live, Report, live_report, view_report
 
 DOMAIN = "The domain to report on; every domain when omitted."
 
@@ -106,10 +107,15 @@ class TrackingReports:
         "and their sale value. Most visitors first."
     )
     async def landing_page_funnel(
-        self, info: Info, domain_id: uuid.UUID | None = None, period: ReportPeriod | None = None
+        self,
+        info: Info,
+        domain_id: uuid.UUID | None = None,
+        period: ReportPeriod | None = None,
+        live: Live = False,
     ) -> Report[LandingPageFunnel]:
         scope = Scope(domain_id, period_of(period))
-        return await live_report(info, landing_page_funnel(scope), scope.period)
+        query = landing_page_funnel(scope, live)
+        return await view_report(info, query, scope.period, [FUNNEL_SESSIONS], live)
 
     @strawberry.field(
         description="Doc 000 #3: visitors by number of sessions (new: 1, returning: 2-3, frequent: 4+), "

@@ -24,6 +24,8 @@ from typing import Any
 
 import asyncpg  # type: ignore[import-untyped]  # no stubs: connections and records are Any
 
+from server.analytics_refresh import refresh_views
+
 __all__ = ["MAX_SCALE", "SEEDED_TABLES", "Progress", "SeedError", "SeedPart", "load_parts", "seed_database"]
 
 # Every table of the reference schema except transaction_statuses, whose lookup rows migrations own,
@@ -108,6 +110,8 @@ async def seed_database(dsn: str, scale: float = 1.0, progress: Progress | None 
             await conn.execute(f"SELECT setseed({RANDOM_SEED})")
             await _run_parts(conn, parts, sql_literals(checked_scale, now), progress)
             await conn.execute(f"ANALYZE {', '.join(SEEDED_TABLES)}")
+            # In the seed's transaction: a fresh demo's reports read views that match its data.
+            await refresh_views(conn, concurrently=False)
             return await _row_counts(conn)
     finally:
         await conn.close()
