@@ -30,6 +30,7 @@ from models.checkout_webhooks import (
     TransactionStatusChange,
 )
 from models.conversions import OfflineConversion, PlatformSyncLog
+from models.data_subject import DataSubjectErasure
 from models.leads import IntegrationLog, Lead, LeadStage
 from models.outbox import ConversionOutbox
 from models.tracking import Domain, LandingPage, Session, UtmTracking, VisitorJourney
@@ -43,6 +44,7 @@ __all__ = [
     "ConversionAdjustment",
     "ConversionOutbox",
     "Customer",
+    "DataSubjectErasure",
     "DeliveryAccount",
     "Domain",
     "Event",

@@ -38,6 +38,7 @@ class DeliveryStatus(enum.StrEnum):
     FAILED = "failed"  # retried at next_attempt_at; 'infinity' when the failure is final
     EXPIRED = "expired"  # outside the platform's window: never sent
     NOT_CONFIGURED = "not_configured"  # no usable credentials: sent once they arrive
+    CANCELED = "canceled"  # its lead was erased (LGPD): never sent
 
 
 class SyncStatus(enum.StrEnum):

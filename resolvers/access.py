@@ -33,6 +33,7 @@ MUTATIONS: dict[str, frozenset[Role]] = {
     "createIngestKey": ADMINS,
     "setDeliveryAccount": ADMINS,
     "setCheckoutAccount": ADMINS,
+    "eraseDataSubject": ADMINS,
 }
 
 # Who gets the value of a field marked personal (schema/personal.py); other readers get null, and a

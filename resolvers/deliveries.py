@@ -40,6 +40,7 @@ def refusal(row: ConversionOutbox) -> Failure | None:
         DeliveryStatus.DELIVERED: "it was delivered already",
         DeliveryStatus.DELIVERING: "a worker is sending it now; its outcome is recorded within the lease",
         DeliveryStatus.EXPIRED: f"it is outside {row.platform}'s window, so the platform would refuse it",
+        DeliveryStatus.CANCELED: "its lead was erased on request (LGPD)",
     }
     return conflict(("input", "platform"), f"Cannot retry: {reasons[status]}")
 

@@ -21,6 +21,8 @@ class Erase(enum.Enum):
 @dataclass(frozen=True)
 class Personal:
     erase: Erase
+    # What NULL and PLACEHOLDER columns become: SQL on the row (alias t).
+    value: str = "NULL"
     # A tracking column anonymized by `rastro retention` after RASTRO_RETENTION_MONTHS.
     retained: bool = False
     note: str = ""
@@ -59,7 +61,7 @@ PERSONAL_TABLES: tuple[PersonalTable, ...] = (
         f"{EMAIL_HASH_MATCH} OR {PHONE_DIGITS_MATCH} OR t.document = ANY(:documents)",
         {
             "name": NULL,
-            "email": Personal(Erase.PLACEHOLDER),
+            "email": Personal(Erase.PLACEHOLDER, "'erased-' || t.id || '@erased.invalid'"),
             "hashed_email": Personal(Erase.DERIVED, note="rastro_email_hash(email)"),
             "phone": NULL,
             "document": NULL,

@@ -23,6 +23,11 @@ class Subject:
     phone_digits: tuple[str, ...] = ()
     documents: tuple[str, ...] = ()
 
+    @property
+    def kind(self) -> str:
+        """Which identifier names the person: email, phone or document."""
+        return "email" if self.emails else "phone" if self.phone_digits else "document"
+
     def params(self) -> dict[str, Any]:
         """The bound arrays the declaration's conditions start from."""
         return {

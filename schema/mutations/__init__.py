@@ -7,6 +7,7 @@ from schema.mutations.change_lead_stage import ChangeLeadStageMutation
 from schema.mutations.checkout_accounts import CheckoutAccountMutations
 from schema.mutations.deliveries import DeliveryMutations
 from schema.mutations.domains import DomainMutations
+from schema.mutations.erase_data_subject import EraseDataSubjectMutation
 from schema.mutations.ingest_keys import IngestKeyMutations
 from schema.mutations.ingest_transaction import IngestTransactionMutation
 from schema.mutations.landing_pages import LandingPageMutations
@@ -32,5 +33,6 @@ Mutation = merge_types(
         CheckoutAccountMutations,
         MarketingCostMutations,
         IngestTransactionMutation,
+        EraseDataSubjectMutation,
     ),
 )

@@ -23,7 +23,7 @@ NEVER = dt.datetime.max
 
 def next_attempt(row: models.ConversionOutbox) -> dt.datetime | None:
     if (
-        row.status in (DeliveryStatus.DELIVERED, DeliveryStatus.EXPIRED)
+        row.status in (DeliveryStatus.DELIVERED, DeliveryStatus.EXPIRED, DeliveryStatus.CANCELED)
         or row.next_attempt_at.replace(tzinfo=None) == NEVER
     ):
         return None
@@ -61,7 +61,8 @@ class ConversionDelivery(Node):
     @strawberry.field(
         description="Where it stands: PENDING (due at nextAttemptAt), DELIVERING (held by a worker), "
         "DELIVERED, FAILED (retried at nextAttemptAt, or final when that is null), EXPIRED (outside the "
-        "platform's window, never sent) or NOT_CONFIGURED (sent once the domain's account is set).",
+        "platform's window, never sent), NOT_CONFIGURED (sent once the domain's account is set) or "
+        "CANCELED (its lead was erased: never sent).",
         metadata=reads(ColumnRead(models.ConversionOutbox.status)),
     )
     def status(self, root: strawberry.Parent[models.ConversionOutbox]) -> DeliveryStatus:

@@ -40,20 +40,20 @@ class Person:
         ]
 
 
-def person(tag: str, document: str, phone: str) -> Person:
+def person(tag: str, document: str, phone: str, ip: str) -> Person:
     return Person(
         tag=tag,
         name=f"Fulana {tag.capitalize()} de Tal",
         email=f"fulana.{tag}@exemplo-lgpd.com.br",
         phone_digits=phone,
         document=document,
-        ip=f"203.0.113.{len(tag) * 7}",
+        ip=ip,
         user_agent=f"Mozilla/5.0 (LgpdTest {tag})",
     )
 
 
-ANA = person("ana", "52998224725", "5511987650001")
-BIA = person("bia", "11144477735", "5521987650002")
+ANA = person("ana", "39053344705", "5511987650001", "2001:db8:a9a::1")
+BIA = person("bia", "71428793860", "5521987650002", "2001:db8:b1a::2")
 
 
 async def insert(connection: asyncpg.Connection, sql: str, *args: Any) -> Any:

@@ -36,7 +36,7 @@ def exported_keys(result: dict[str, Any]) -> dict[str, set[str]]:
     [
         {"email": "  Fulana.Ana@EXEMPLO-lgpd.com.br "},
         {"phone": "(11) 98765-0001"},
-        {"document": "529.982.247-25"},
+        {"document": "390.533.447-05"},
     ],
     ids=["email", "phone", "document"],
 )
