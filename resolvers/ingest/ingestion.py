@@ -38,7 +38,8 @@ class Ingestion:
     async def visit(self, request: VisitRequest, sender: Sender) -> VisitOutcome:
         if self.bots.is_bot(sender.user_agent):
             return VisitOutcome(counted=False)
-        async with tracking_transaction(self.pool, "trackVisit", wait=self.wait) as session:
+        # One statement writes the visit (rastro_record_visit): no BEGIN and COMMIT around it.
+        async with tracking_transaction(self.pool, "trackVisit", atomic=False, wait=self.wait) as session:
             # Every failure is found before the first write.
             return await record_visit(session, self.places, request, sender, await self.salt.get(session))
 

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 from cachetools import TTLCache
 from sqlalchemy import text
 
-from resolvers.ingest.statements import Statements
+from resolvers.ingest.statements import Statements, Transaction
 from resolvers.mutations.outcome import Failure, FieldPath, invalid
 
 MAX_URL_LENGTH = 2048
@@ -95,17 +95,17 @@ class Places:
         return await self._domain(session, ("id", domain_id), DOMAIN_BY_ID, {"domain_id": domain_id})
 
     async def page(
-        self, session: Statements, domain_id: uuid.UUID, path: str, variant: str | None
+        self, session: Transaction, domain_id: uuid.UUID, path: str, variant: str | None
     ) -> uuid.UUID:
         key = (domain_id, path, variant)
         page_id = self._pages.get(key)
         if page_id is not None:
             return page_id
-        found = await session.scalar(FIND_PAGE, {"domain_id": domain_id, "path": path, "variant": variant})
-        if found is None:
-            # Not remembered: this transaction may yet roll the new page back.
-            return await landing_page(session, domain_id, path, variant)
-        page_id = self._pages[key] = uuid.UUID(str(found))
+        # A new page is committed before the visit that found it: a visit that then fails leaves a page
+        # that was visited, never a visit without its page.
+        async with session.atomic():
+            page_id = await landing_page(session, domain_id, path, variant)
+        self._pages[key] = page_id
         return page_id
 
 

@@ -74,6 +74,10 @@ class Transaction:
     def __init__(self, connection: Any) -> None:
         self._connection = connection
 
+    def atomic(self) -> Any:
+        """A transaction (a savepoint inside one) around the statements run in its block."""
+        return self._connection.transaction()
+
     async def _fetch(self, statement: TextClause, params: dict[str, Any]) -> list[Any]:
         sql, names = compiled(statement)
         return list(await self._connection.fetch(sql, *(params[name] for name in names)))

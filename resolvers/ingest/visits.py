@@ -1,9 +1,9 @@
 """A visit (scenario 1): find or start the visitor's session, record its UTM capture, page view and journey.
 
 Session rules: a session continues unless it has been idle for 30 minutes, is 24 hours old, or the visit
-brings a new campaign or click id. One visitor's visits are serialised by the lock on their journey row,
-taken first (an upsert), so concurrent first hits make one session; counters are incremented in SQL, never
-in Python.
+brings a new campaign or click id. They run in PostgreSQL (rastro_record_visit, migration 0013), one round
+trip per visit: one visitor's visits are serialised by the lock on their journey row, taken first (an
+upsert), so concurrent first hits make one session; counters are incremented in SQL, never in Python.
 """
 
 import datetime as dt
@@ -18,7 +18,7 @@ from sqlalchemy import text
 from resolvers.ingest.checks import param_failures, sender_failures
 from resolvers.ingest.places import PageUrl, Places, find_domain, parse_page_url
 from resolvers.ingest.requests import CLICK_ID_COLUMNS, CLICK_IDS, UTM_KEYS, Sender, VisitRequest
-from resolvers.ingest.statements import Statements
+from resolvers.ingest.statements import Transaction
 from resolvers.ingest.visitors import fallback_visitor_id
 from resolvers.mutations.input_checks import text_failures
 from resolvers.mutations.outcome import Failure, FieldPath
@@ -46,67 +46,15 @@ class VisitOutcome:
     errors: list[Failure] = field(default_factory=list)
 
 
-# First: counts the page view and locks the visitor's journey row until commit.
-JOURNEY = text("""
-INSERT INTO visitor_journeys AS j (visitor_id, domain_id, total_sessions, total_page_views)
-VALUES (:visitor_id, :domain_id, 0, 1)
-ON CONFLICT (visitor_id, domain_id) DO UPDATE
-SET total_page_views = j.total_page_views + 1, last_visit_at = greatest(j.last_visit_at, now())
+# One round trip, outside any transaction (migration 0013 says why that is safe).
+RECORD_VISIT = text("""
+SELECT o_session_id AS session_id, o_new_session AS new_session, o_view_id AS view_id,
+       o_view_order AS view_order
+FROM rastro_record_visit(
+    :domain_id, :visitor_id, :page_id, :new_session_id, :idle_limit, :length_limit, :capture_always,
+    :utm_source, :utm_medium, :utm_campaign, :utm_term, :utm_content, :gclid, :gbraid, :wbraid, :fbclid,
+    :ttclid, :li_fat_id, :msclkid, :device, CAST(:client_ip AS inet), :user_agent, CAST(:url_params AS jsonb))
 """)
-LATEST_SESSION = text("""
-SELECT s.session_id, now() - s.started_at AS age, now() - s.last_activity_at AS idle,
-       u.utm_campaign, u.gclid, u.fbclid, u.ttclid, u.li_fat_id,
-       u.url_params ->> 'gbraid' AS gbraid, u.url_params ->> 'wbraid' AS wbraid,
-       u.url_params ->> 'msclkid' AS msclkid
-FROM sessions s
-LEFT JOIN LATERAL (
-    SELECT * FROM utm_tracking t WHERE t.session_id = s.session_id
-    ORDER BY t.created_at DESC, t.tracking_id DESC LIMIT 1
-) u ON true
-WHERE s.domain_id = :domain_id AND s.visitor_id = :visitor_id
-ORDER BY s.started_at DESC, s.session_id DESC LIMIT 1
-""")
-
-START_SESSION = """
-s AS (
-    INSERT INTO sessions (session_id, domain_id, visitor_id, first_page_id, total_page_views)
-    VALUES (:session_id, :domain_id, :visitor_id, :page_id, 1)
-    RETURNING session_id, total_page_views
-)"""
-CONTINUE_SESSION = """
-s AS (
-    UPDATE sessions SET total_page_views = total_page_views + 1,
-                        last_activity_at = greatest(last_activity_at, now())
-    WHERE session_id = :session_id
-    RETURNING session_id, total_page_views
-)"""
-# The page view, the journey and (when the visit carries one) the UTM capture, in one statement.
-RECORD_VISIT = """
-WITH {session},
-pv AS (
-    INSERT INTO page_views (session_id, page_id, view_order)
-    SELECT session_id, :page_id, total_page_views FROM s
-    RETURNING view_id, view_order
-),
-j AS (
-    UPDATE visitor_journeys SET total_sessions = total_sessions + 1
-    WHERE visitor_id = :visitor_id AND domain_id = :domain_id AND :new_session
-    RETURNING 1
-),
-u AS (
-    INSERT INTO utm_tracking (session_id, page_id, utm_source, utm_medium, utm_campaign, utm_term,
-                              utm_content, gclid, fbclid, ttclid, li_fat_id, device, client_ip,
-                              user_agent, url_params)
-    SELECT :session_id, :page_id, :utm_source, :utm_medium, :utm_campaign, :utm_term, :utm_content,
-           :gclid, :fbclid, :ttclid, :li_fat_id, :device, CAST(:client_ip AS inet), :user_agent,
-           CAST(:url_params AS jsonb)
-    WHERE :capture
-    RETURNING 1
-)
-SELECT pv.view_id, pv.view_order, (SELECT count(*) FROM j) + (SELECT count(*) FROM u) AS written FROM pv
-"""
-RECORD_NEW = text(RECORD_VISIT.format(session=START_SESSION))
-RECORD_CONTINUED = text(RECORD_VISIT.format(session=CONTINUE_SESSION))
 
 
 def device_of(user_agent: str | None) -> str | None:
@@ -142,17 +90,8 @@ def visit_failures(request: VisitRequest, sender: Sender) -> list[Failure]:
     return failures + sender_failures(sender, path)
 
 
-def starts_new_session(latest: Any, tracked: dict[str, str]) -> bool:
-    if latest is None or latest.idle >= IDLE_LIMIT or latest.age >= LENGTH_LIMIT:
-        return True
-    campaign = tracked.get("utm_campaign")
-    if campaign and campaign != latest.utm_campaign:
-        return True
-    return any(tracked.get(key) and tracked[key] != getattr(latest, key) for key in CLICK_IDS)
-
-
 async def record_visit(
-    session: Statements, places: Places, request: VisitRequest, sender: Sender, salt: str
+    session: Transaction, places: Places, request: VisitRequest, sender: Sender, salt: str
 ) -> VisitOutcome:
     url_field: FieldPath = ("input", "url")
     url = parse_page_url(request.url, url_field)
@@ -172,21 +111,16 @@ async def record_visit(
         salt, sender.client_ip, sender.user_agent, url.host.removeprefix("www.")
     )
     page_id = await places.page(session, domain.domain_id, url.path, request.page_variant)
-    await session.execute(JOURNEY, {"domain_id": domain.domain_id, "visitor_id": visitor_id})
-    latest = (
-        await session.execute(LATEST_SESSION, {"domain_id": domain.domain_id, "visitor_id": visitor_id})
-    ).one_or_none()
-    new_session = starts_new_session(latest, tracked)
-    session_id = str(uuid.uuid4()) if new_session or latest is None else str(latest.session_id)
     params: dict[str, Any] = {
-        "session_id": session_id,
         "domain_id": domain.domain_id,
         "visitor_id": visitor_id,
         "page_id": page_id,
-        "new_session": new_session,
+        "new_session_id": str(uuid.uuid4()),  # used when the visit starts a session
+        "idle_limit": IDLE_LIMIT,
+        "length_limit": LENGTH_LIMIT,
         # Every session's first visit is captured (IP, user agent, device), and any visit with UTMs.
-        "capture": new_session or bool(tracked),
-        **{key: tracked.get(key) for key in (*UTM_KEYS, *CLICK_ID_COLUMNS)},
+        "capture_always": bool(tracked),
+        **{key: tracked.get(key) for key in (*UTM_KEYS, *CLICK_IDS)},
         "device": device_of(sender.user_agent),
         "client_ip": sender.client_ip,
         "user_agent": sender.user_agent,
@@ -194,7 +128,6 @@ async def record_visit(
             others | {k: v for k, v in tracked.items() if k in CLICK_IDS and k not in CLICK_ID_COLUMNS}
         ),
     }
-    statement = RECORD_NEW if new_session else RECORD_CONTINUED
-    row = (await session.execute(statement, params)).one()
-    visit = Visit(session_id, visitor_id, new_session, row.view_id, row.view_order, page_id)
+    row = (await session.execute(RECORD_VISIT, params)).one()
+    visit = Visit(row.session_id, visitor_id, row.new_session, row.view_id, row.view_order, page_id)
     return VisitOutcome(visit=visit)
