@@ -1,7 +1,7 @@
 """A visit (scenario 1): find or start the visitor's session, record its UTM capture, page view and journey.
 
 Session rules: a session continues unless it has been idle for 30 minutes, is 24 hours old, or the visit
-brings a new campaign or click id. They run in PostgreSQL (rastro_record_visit, migration 0013), one round
+brings a new campaign or click id. They run in PostgreSQL (rastro_record_visit, migration 0014), one round
 trip per visit: one visitor's visits are serialised by the lock on their journey row, taken first (an
 upsert), so concurrent first hits make one session; counters are incremented in SQL, never in Python.
 """
@@ -46,7 +46,7 @@ class VisitOutcome:
     errors: list[Failure] = field(default_factory=list)
 
 
-# One round trip, outside any transaction (migration 0013 says why that is safe).
+# One round trip, outside any transaction (migration 0014 says why that is safe).
 RECORD_VISIT = text("""
 SELECT o_session_id AS session_id, o_new_session AS new_session, o_view_id AS view_id,
        o_view_order AS view_order
