@@ -11,12 +11,14 @@ import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from resolvers.analytics.materialized import CONVERSION_TOUCHES, refreshed_at, source
 from resolvers.analytics.scope import Scope
 from resolvers.analytics.statement import Statement, conditions
 from resolvers.errors import ArgumentError
 
 DEFAULT_LOOKBACK_DAYS = 30
 DEFAULT_HALF_LIFE_DAYS = 7.0
+# analytics_conversion_touches (materialized.py) keeps touchpoints up to this many days: change both.
 MAX_LOOKBACK_DAYS = 365
 
 
@@ -75,22 +77,31 @@ class Window:
             )
 
 
-def _conversions(s: Statement, scope: Scope, kinds: Sequence[ConversionKind]) -> str:
-    parts = []
-    if ConversionKind.OFFLINE in kinds:
-        parts.append(f"""
-  SELECT 'offline:' || oc.conversion_id AS conversion_id, oc.conversion_date AS converted_at,
-         oc.conversion_value AS value, oc.lead_id, NULL::varchar AS hashed_email
-  FROM offline_conversions oc
-  WHERE {conditions(s.within("oc.conversion_date", scope.period))}""")
-    if ConversionKind.CHECKOUT in kinds:
-        parts.append(f"""
-  SELECT 'checkout:' || t.id, t.order_date, t.offer_price, NULL::uuid, c.hashed_email
-  FROM transactions t
-  JOIN transaction_statuses ts ON ts.id = t.status_id AND ts.code = 'approved'
-  JOIN customers c ON c.id = t.customer_id
-  WHERE {conditions(s.within("t.order_date", scope.period))}""")
-    return "\n  UNION ALL".join(parts)
+def _touches(s: Statement, scope: Scope, window: Window, kinds: Sequence[ConversionKind], live: bool) -> str:
+    """The CTEs `scoped` (the conversions of the period, kinds and domain) and `touches` (their touchpoints
+    in the lookback window), from the conversions' view."""
+    chosen = ", ".join(s.bind(kind.value) for kind in kinds)
+    conversions = [*s.within("ct.converted_at", scope.period), f"ct.kind IN ({chosen})"]
+    domain = [] if scope.domain_id is None else [f"ct.domain_id = {s.bind(scope.domain_id)}"]
+    scoped = [] if scope.domain_id is None else [f"{s.bind(scope.domain_id)} = ANY(ct.domains)"]
+    return f"""conversions AS NOT MATERIALIZED (
+  SELECT * FROM {source(CONVERSION_TOUCHES, live)} ct WHERE {conditions(conversions)}
+), scoped AS (
+  SELECT ct.conversion_id, ct.value FROM conversions ct WHERE {conditions(["ct.head", *scoped])}
+), touches AS (
+  SELECT ct.conversion_id, ct.value, ct.converted_at, ct.touched_at, ct.session_id, ct.tracking_id,
+         ct.utm_source, ct.utm_medium, ct.utm_campaign, ct.utm_content, ct.page_id
+  FROM conversions ct
+  WHERE {
+        conditions(
+            [
+                "ct.session_id IS NOT NULL",
+                *domain,
+                f"ct.touched_at > ct.converted_at - make_interval(days => {s.bind(window.lookback_days)})",
+            ]
+        )
+    }
+)"""
 
 
 def attribution(
@@ -99,13 +110,13 @@ def attribution(
     group: AttributionGroup,
     window: Window,
     kinds: Sequence[ConversionKind],
+    live: bool,
 ) -> tuple[str, Statement]:
-    """One row per group with `<model>_conversions` and `<model>_revenue` per model, then one totals row."""
+    """One row per group with `<model>_conversions` and `<model>_revenue` per model, then one totals row;
+    each with the refresh instant of the conversions' view."""
     if not kinds:
         raise ArgumentError("conversions", "needs at least one kind")
     s = Statement()
-    domain = s.equal("s.domain_id", scope.domain_id)
-    lookback = s.bind(window.lookback_days)
     half_life = s.bind(window.half_life_days)
     key = "t.page_id::text" if group is AttributionGroup.LANDING_PAGE else f"t.{group.value}"
     shares = ",\n         ".join(f"{SHARES[m]} AS {m.value}_share" for m in models)
@@ -129,34 +140,9 @@ def attribution(
     )
     nulls = ",\n       ".join("NULL::float8, NULL::numeric" for _ in models)
     pages = "lp.page_id::text = c.key" if group is AttributionGroup.LANDING_PAGE else "FALSE"
+    refreshed = refreshed_at([CONVERSION_TOUCHES], live)
     sql = f"""
-WITH conversions AS ({_conversions(s, scope, kinds)}
-), visitors AS (
-  SELECT c.conversion_id, s.domain_id, s.visitor_id
-  FROM conversions c
-  JOIN leads l ON l.lead_id = c.lead_id
-  JOIN sessions s ON s.session_id = l.session_id
-  WHERE {conditions(domain)}
-  UNION
-  SELECT c.conversion_id, s.domain_id, s.visitor_id
-  FROM conversions c
-  JOIN leads l ON l.hashed_email = c.hashed_email
-  JOIN sessions s ON s.session_id = l.session_id
-  WHERE {conditions(domain)}
-), scoped AS (
-  SELECT c.* FROM conversions c
-  WHERE {"TRUE" if scope.domain_id is None else "c.conversion_id IN (SELECT conversion_id FROM visitors)"}
-), touches AS (
-  SELECT c.conversion_id, c.value, c.converted_at, coalesce(u.created_at, s.started_at) AS touched_at,
-         s.session_id, u.tracking_id, u.utm_source, u.utm_medium, u.utm_campaign, u.utm_content,
-         coalesce(u.page_id, s.first_page_id) AS page_id
-  FROM scoped c
-  JOIN visitors v ON v.conversion_id = c.conversion_id
-  JOIN sessions s ON s.domain_id = v.domain_id AND s.visitor_id = v.visitor_id
-  LEFT JOIN utm_tracking u ON u.session_id = s.session_id
-  WHERE coalesce(u.created_at, s.started_at) <= c.converted_at
-    AND coalesce(u.created_at, s.started_at) > c.converted_at - make_interval(days => {lookback})
-), ordered AS (
+WITH {_touches(s, scope, window, kinds, live)}, ordered AS (
   SELECT t.*,
          row_number() OVER (PARTITION BY conversion_id ORDER BY touched_at, session_id, tracking_id)
            AS position,
@@ -183,7 +169,8 @@ WITH conversions AS ({_conversions(s, scope, kinds)}
 SELECT false AS total, c.key, lp.page_url, lp.page_name, lp.page_variant,
        {sums},
        NULL::bigint AS conversions, NULL::numeric AS revenue,
-       NULL::bigint AS attributed_conversions, NULL::numeric AS attributed_revenue
+       NULL::bigint AS attributed_conversions, NULL::numeric AS attributed_revenue,
+       {refreshed} AS refreshed_at
 FROM credited c
 LEFT JOIN landing_pages lp ON {pages}
 GROUP BY c.key, lp.page_url, lp.page_name, lp.page_variant
@@ -192,7 +179,8 @@ SELECT true, NULL, NULL, NULL, NULL,
        {nulls},
        count(*), coalesce(sum(value), 0),
        count(*) FILTER (WHERE conversion_id IN (SELECT conversion_id FROM touches)),
-       coalesce(sum(value) FILTER (WHERE conversion_id IN (SELECT conversion_id FROM touches)), 0)
+       coalesce(sum(value) FILTER (WHERE conversion_id IN (SELECT conversion_id FROM touches)), 0),
+       {refreshed}
 FROM scoped
 ORDER BY 1, {models[0].value}_revenue DESC NULLS LAST, 2 NULLS LAST
 """

@@ -1,4 +1,4 @@
-"""The materialized views of the reports (migration 0012): what each holds, and how a report reads one.
+"""The materialized views of the reports (migrations 0012, 0014): what each holds, and how a report reads one.
 
 A report reads a view once `rastro refresh-analytics` (or `rastro seed`) has refreshed it, and its
 definition over the tables otherwise (never refreshed, or `live: true`). Both choices are in the one
@@ -11,10 +11,19 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class View:
-    """A materialized view: its name and its definition, which is also its live equivalent."""
+    """A materialized view: its name, its definition (also its live equivalent), and the unique key it is
+    refreshed CONCURRENTLY by."""
 
     name: str
     definition: str
+    key: str
+
+    def create(self) -> str:
+        """The SQL its migration runs."""
+        return (
+            f"CREATE MATERIALIZED VIEW {self.name} AS {self.definition};\n"
+            f"CREATE UNIQUE INDEX {self.name}_key ON {self.name} {self.key};"
+        )
 
 
 # Every view keeps, per member, the instants of its facts: `first_at`, `last_at` and `instants`.
@@ -28,6 +37,7 @@ FROM page_views pv
 JOIN landing_pages lp ON lp.page_id = pv.page_id AND lp.ab_test_id IS NOT NULL
 JOIN sessions s ON s.session_id = pv.session_id
 GROUP BY pv.page_id, s.domain_id, s.visitor_id""",
+    "(page_id, domain_id, visitor_id)",
 )
 # Per active page name and variant, of one domain and of all (domain_id null): each session that viewed
 # it, and the instants of its views of a page whose form it started (`form_first_at`...).
@@ -50,8 +60,54 @@ FROM (
 ) f
 GROUP BY GROUPING SETS ((f.page_name, f.page_variant, f.session_id),
                         (f.domain_id, f.page_name, f.page_variant, f.session_id))""",
+    "(domain_id, page_name, page_variant, session_id) NULLS NOT DISTINCT",
 )
-VIEWS = (VARIANT_VISITORS, FUNNEL_SESSIONS)
+# Attribution: each conversion (one `head` row, with the domains of the visitors it reached) and each
+# touchpoint of those visitors up to the longest lookback before it.
+CONVERSION_TOUCHES = View(
+    "analytics_conversion_touches",
+    """
+WITH conversions AS (
+  SELECT 'offline:' || oc.conversion_id AS conversion_id, 'offline' AS kind,
+         oc.conversion_date AS converted_at, oc.conversion_value AS value,
+         oc.lead_id, NULL::varchar AS hashed_email
+  FROM offline_conversions oc
+  UNION ALL
+  SELECT 'checkout:' || t.id, 'checkout', t.order_date, t.offer_price, NULL::uuid, c.hashed_email
+  FROM transactions t
+  JOIN transaction_statuses ts ON ts.id = t.status_id AND ts.code = 'approved'
+  JOIN customers c ON c.id = t.customer_id
+), visitors AS (
+  SELECT c.conversion_id, s.domain_id, s.visitor_id
+  FROM conversions c JOIN leads l ON l.lead_id = c.lead_id JOIN sessions s ON s.session_id = l.session_id
+  UNION
+  SELECT c.conversion_id, s.domain_id, s.visitor_id
+  FROM conversions c JOIN leads l ON l.hashed_email = c.hashed_email
+  JOIN sessions s ON s.session_id = l.session_id
+), reached AS (
+  SELECT v.conversion_id, array_agg(DISTINCT v.domain_id ORDER BY v.domain_id) AS domains
+  FROM visitors v GROUP BY v.conversion_id
+), touches AS (
+  SELECT v.conversion_id, v.domain_id, s.session_id, u.tracking_id,
+         coalesce(u.created_at, s.started_at) AS touched_at,
+         u.utm_source, u.utm_medium, u.utm_campaign, u.utm_content,
+         coalesce(u.page_id, s.first_page_id) AS page_id
+  FROM visitors v
+  JOIN sessions s ON s.domain_id = v.domain_id AND s.visitor_id = v.visitor_id
+  LEFT JOIN utm_tracking u ON u.session_id = s.session_id
+)
+SELECT c.conversion_id, c.kind, c.converted_at, c.value, coalesce(r.domains, '{}') AS domains,
+       row_number() OVER (PARTITION BY c.conversion_id ORDER BY t.session_id, t.tracking_id) = 1 AS head,
+       t.domain_id, t.session_id, t.tracking_id, t.touched_at,
+       t.utm_source, t.utm_medium, t.utm_campaign, t.utm_content, t.page_id
+FROM conversions c
+LEFT JOIN reached r ON r.conversion_id = c.conversion_id
+LEFT JOIN touches t ON t.conversion_id = c.conversion_id
+                   AND t.touched_at <= c.converted_at
+                   AND t.touched_at > c.converted_at - interval '365 days'""",
+    "(conversion_id, session_id, tracking_id) NULLS NOT DISTINCT",
+)
+VIEWS = (VARIANT_VISITORS, FUNNEL_SESSIONS, CONVERSION_TOUCHES)
 
 
 def _refreshed(view: View) -> str:

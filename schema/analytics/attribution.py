@@ -17,10 +17,12 @@ from resolvers.analytics.attribution import (
     Window,
     attribution,
 )
+from resolvers.analytics.materialized import CONVERSION_TOUCHES
 from resolvers.analytics.scope import Scope
 from resolvers.analytics.statement import run
 from resolvers.context import Info
 from schema.analytics.inputs import ReportPeriod, period_of
+from schema.analytics.report import Live, data_age
 
 strawberry.enum(
     AttributionModel,
@@ -132,13 +134,16 @@ async def _credits(
     lookback_days: int,
     half_life_days: float,
     conversions: list[ConversionKind],
+    live: bool,
 ) -> tuple[list[Any], dict[str, Any]]:
     """The group rows, and the fields every attribution answer has, from the one statement."""
     scope = Scope(domain_id, period_of(period))
     window = Window(lookback_days, half_life_days)
     read_at = dt.datetime.now(dt.UTC)
-    rows = await run(info, *attribution(scope, models, group_by, window, list(dict.fromkeys(conversions))))
+    kinds = list(dict.fromkeys(conversions))
+    rows = await run(info, *attribution(scope, models, group_by, window, kinds, live))
     total = rows[-1]
+    data_as_of, materialized = await data_age(info, rows, [CONVERSION_TOUCHES], live, read_at)
     return [r for r in rows if not r.total], {
         "conversions": total.conversions,
         "revenue": total.revenue,
@@ -146,8 +151,8 @@ async def _credits(
         "attributed_revenue": total.attributed_revenue,
         "lookback_days": window.lookback_days,
         "half_life_days": window.half_life_days,
-        "data_as_of": read_at,
-        "materialized": False,
+        "data_as_of": data_as_of,
+        "materialized": materialized,
         "time_zone": scope.period.time_zone,
     }
 
@@ -183,9 +188,10 @@ class AttributionReports:
         lookback_days: LookbackDays = DEFAULT_LOOKBACK_DAYS,
         half_life_days: HalfLifeDays = DEFAULT_HALF_LIFE_DAYS,
         conversions: Kinds = ALL_KINDS,
+        live: Live = False,
     ) -> AttributionReport:
         rows, totals = await _credits(
-            info, [model], group_by, domain_id, period, lookback_days, half_life_days, conversions
+            info, [model], group_by, domain_id, period, lookback_days, half_life_days, conversions, live
         )
         return AttributionReport(
             model=model, rows=[AttributionRow(**_page(r), **vars(_credit(r, model))) for r in rows], **totals
@@ -204,13 +210,14 @@ class AttributionReports:
         lookback_days: LookbackDays = DEFAULT_LOOKBACK_DAYS,
         half_life_days: HalfLifeDays = DEFAULT_HALF_LIFE_DAYS,
         conversions: Kinds = ALL_KINDS,
+        live: Live = False,
     ) -> ModelComparison:
         models = [
             AttributionModel.LAST_TOUCH,
             *(m for m in AttributionModel if m is not AttributionModel.LAST_TOUCH),
         ]
         rows, totals = await _credits(
-            info, models, group_by, domain_id, period, lookback_days, half_life_days, conversions
+            info, models, group_by, domain_id, period, lookback_days, half_life_days, conversions, live
         )
         return ModelComparison(
             rows=[

@@ -1,0 +1,23 @@
+"""The attribution reports' view: conversions and the touchpoints of their visitors (see 0012).
+
+Revision ID: 0014
+Revises: 0013
+"""
+
+from collections.abc import Sequence
+
+from migrations.raw_sql import run_script
+from resolvers.analytics.materialized import CONVERSION_TOUCHES
+
+revision: str = "0014"
+down_revision: str | None = "0013"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    run_script(CONVERSION_TOUCHES.create())
+
+
+def downgrade() -> None:
+    run_script(f"DROP MATERIALIZED VIEW {CONVERSION_TOUCHES.name};")
