@@ -1,6 +1,7 @@
 """exportDataSubject: everything Rastro holds on one person, as of one snapshot of the database."""
 
 from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from resolvers.access import QUERY_ROOTS
 from resolvers.context import Context
@@ -18,8 +19,8 @@ def refuse_unless_admin(context: Context, what: str) -> None:
         raise ForbiddenError(f"{what} needs an admin API key; this key's role is {held}")
 
 
-async def export_subject(context: Context, subject: Subject) -> Found:
+async def export_subject(sessions: async_sessionmaker[AsyncSession], subject: Subject) -> Found:
     """One REPEATABLE READ snapshot: the tables agree with each other, whatever is written meanwhile."""
-    async with context.sessions() as session, session.begin():
+    async with sessions() as session, session.begin():
         await session.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"))
         return await find_subject(session, subject)

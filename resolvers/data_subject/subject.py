@@ -1,11 +1,15 @@
 """Who a data-subject request is about: one e-mail, phone or document, normalized as Rastro stores them."""
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from integrations.preimages import google_email, sha256_hex
 from resolvers.checkout.apply import document_of
 from resolvers.personal_data import MAX_EMAIL_LENGTH, InvalidPersonalData, normalize_phone
+
+# Characters of a CPF given without the leading zeros a platform may have dropped (11 with them).
+MIN_DOCUMENT = 9
 
 
 class SubjectError(ValueError):
@@ -62,7 +66,7 @@ def subject_of(email: str | None, phone: str | None, document: str | None) -> Su
         except InvalidPersonalData as error:
             raise SubjectError(argument, str(error)) from None
     found, kind, _ = document_of(value)
-    if found is None or kind is None:
+    if found is None or kind is None or len(re.sub(r"[^0-9A-Za-z]", "", value)) < MIN_DOCUMENT:
         raise SubjectError(argument, "is not a CPF or CNPJ (11 or 14 digits, punctuation allowed)")
     return Subject(documents=(found,))
 

@@ -62,7 +62,7 @@ class DataSubjectQuery:
             subject = subject_of(email, phone, document)
         except SubjectError as error:
             raise ArgumentError(error.argument, error.problem) from None
-        found = await export_subject(info.context, subject)
+        found = await export_subject(info.context.sessions, subject)
         return DataSubjectExport(
             tables=table_rows(found), total_rows=sum(found.counts().values()), data=cast(JSON, found.rows)
         )
