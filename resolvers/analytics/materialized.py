@@ -1,4 +1,4 @@
-"""The materialized views of the reports (migrations 0012, 0014): what each holds, and how a report reads one.
+"""The materialized views of the reports (migrations 0012, 0015): what each holds, and how a report reads one.
 
 A report reads a view once `rastro refresh-analytics` (or `rastro seed`) has refreshed it, and its
 definition over the tables otherwise (never refreshed, or `live: true`). Both choices are in the one
