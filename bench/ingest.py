@@ -16,6 +16,7 @@ import json
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -82,7 +83,7 @@ LUA_VISIT_COLLECT = (
     + """
 request = function()
   counter = counter + 1
-  local body = '{"type":"visit","url":"%(origin)s/oferta?%(utms)s","visitorId":"w-' .. tag .. '-' ..
+  local body = '{"type":"visit","url":"%(origin)s/oferta?%(utms)s","visitorId":"w%(round)s-' .. tag .. '-' ..
                counter .. '"}'
   return wrk.format("POST", "/collect?key=%(key)s", {["Content-Type"]="text/plain", ["Origin"]="%(origin)s",
                     ["User-Agent"]="%(browser)s"}, body)
@@ -94,7 +95,7 @@ LUA_VISIT_GRAPHQL = (
     + """
 request = function()
   counter = counter + 1
-  local input = '{"url":"%(origin)s/oferta?%(utms)s","visitorId":"g-' .. tag .. '-' .. counter ..
+  local input = '{"url":"%(origin)s/oferta?%(utms)s","visitorId":"g%(round)s-' .. tag .. '-' .. counter ..
                 '","client":{"clientIp":"203.0.113.9","userAgent":"%(browser)s"}}'
   local body = '{"query":%(document)s,"variables":{"input":' .. input .. '}}'
   return wrk.format("POST", "/graphql", {["Content-Type"]="application/json",
@@ -155,7 +156,9 @@ def wrk(
                    int(bad.group(1)) if bad else 0, cpu * 1000 / max(calls, 1))  # fmt: skip
 
 
-def api_runs(base: str, pid: int, key: str, url: str, seconds: float) -> dict[str, HttpRun]:
+def api_runs(
+    base: str, pid: int, key: str, url: str, seconds: float, round_no: int = 0
+) -> dict[str, HttpRun]:
     def rows(table: str) -> Callable[[], int]:
         async def count() -> int:
             connection = await asyncpg.connect(url)
@@ -169,6 +172,7 @@ def api_runs(base: str, pid: int, key: str, url: str, seconds: float) -> dict[st
     events = [{"type": "click", "label": f"cta-{i}", "data": {"i": i}} for i in range(EVENTS_PER_CALL)]
     values = {
         "origin": ORIGIN,
+        "round": round_no,  # every round's visits are new visitors
         "utms": UTMS,
         "key": key,
         "browser": BROWSER,
@@ -207,14 +211,16 @@ INSERT INTO domains (domain_name, domain_url, allowed_origins) VALUES ($1, $2, $
 """
 
 
-async def floor_runs(url: str, domain_id: uuid.UUID, page_id: uuid.UUID, seconds: float) -> dict[str, Result]:
+async def floor_runs(
+    url: str, domain_id: uuid.UUID, page_id: uuid.UUID, seconds: float, round_no: int = 0
+) -> dict[str, Result]:
     """The rows of a visit (session, UTM capture, page view, journey) and of an events call, plain INSERTs."""
     pool = await asyncpg.create_pool(url, min_size=CONNECTIONS, max_size=CONNECTIONS)
     params = json.dumps({"gbraid": None})
     try:
 
         async def visit(n: int) -> None:
-            session_id, visitor = f"floor-{n}-{uuid.uuid4().hex[:6]}", f"f-{n}"
+            session_id, visitor = f"floor-{round_no}-{n}-{uuid.uuid4().hex[:6]}", f"f{round_no}-{n}"
             async with pool.acquire() as connection, connection.transaction():
                 await connection.execute(FLOOR_SESSION, session_id, domain_id, visitor, page_id)
                 await connection.execute(FLOOR_CAPTURE, session_id, page_id, BROWSER, params)
@@ -281,26 +287,21 @@ def rate_limit_costs(requests: int = 50_000) -> None:
         print(f"rate-limit check, {clients} client IPs in the window: {cost:.1f} µs of CPU per request")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--seconds", type=float, default=15, help="per measurement")
-    parser.add_argument("--workers", type=int, default=1)
-    args = parser.parse_args()
-    if shutil.which("wrk") is None:
-        sys.exit("bench/ingest.py needs wrk: apt-get install wrk")
-    os.environ |= {
-        "RASTRO_POOL_SIZE": str(CONNECTIONS),  # as many connections as the floor has
-        "RASTRO_INGEST_RATE_PER_KEY": "10000000/minute",
-        "RASTRO_INGEST_RATE_PER_IP": "10000000/minute",
-    }
-    with scratch_database("rastro_bench_ingest", 0.1) as url:
-        domain_id, page_id = asyncio.run(arrange(url))
-        key = key_maker(url)("ingest")
-        with served(url, args.workers) as server:
-            api = api_runs(server.base_url, server.pid, key, url, args.seconds)
-        floor = asyncio.run(floor_runs(url, domain_id, page_id, args.seconds))
-    print(f"{CONNECTIONS} connections, {args.seconds:g} s each, {args.workers} Rastro worker(s); "
-          f"events: {EVENTS_PER_CALL} per call; load average {os.getloadavg()[0]:.1f}")  # fmt: skip
+def ratios(api: dict[str, HttpRun], floor: dict[str, Result]) -> dict[str, float]:
+    """Rows per second through Rastro over the floor's, per path."""
+    found = {}
+    for kind, label in (
+        ("visits", "visits /collect"),
+        ("visits", "visits trackVisit"),
+        ("events", "events /collect"),
+    ):
+        per = EVENTS_PER_CALL if kind == "events" else 1
+        found[label] = api[label].rows_per_s / (floor[f"{kind} floor"].throughput * per)
+    return found
+
+
+def print_round(load: float, api: dict[str, HttpRun], floor: dict[str, Result]) -> None:
+    print(f"load average {load:.1f}")
     print("| what | calls/s | rows/s | p50 ms | p99 ms | errors | server CPU ms/call |")
     print("|---|---|---|---|---|---|---|")
     for label, run in api.items():
@@ -314,14 +315,38 @@ def main() -> None:
             f"| {label} | {result.throughput:.0f} | {result.throughput * per:.0f} | "
             f"{result.percentile(50):.1f} | {result.percentile(99):.1f} | {result.errors} | |"
         )
-    for kind, api_label in (
-        ("visits", "visits /collect"),
-        ("visits", "visits trackVisit"),
-        ("events", "events /collect"),
-    ):
-        per = EVENTS_PER_CALL if kind == "events" else 1
-        ratio = api[api_label].rows_per_s / (floor[f"{kind} floor"].throughput * per)
-        print(f"{api_label}: {ratio:.2f} of the floor (rows written per second)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=float, default=15, help="per measurement")
+    parser.add_argument("--workers", type=int, default=1)
+    # Rastro and the floor alternate, so a machine whose load drifts weighs on both alike.
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("bench/ingest.py needs wrk: apt-get install wrk")
+    os.environ |= {
+        "RASTRO_POOL_SIZE": str(CONNECTIONS),  # as many connections as the floor has
+        "RASTRO_INGEST_RATE_PER_KEY": "10000000/minute",
+        "RASTRO_INGEST_RATE_PER_IP": "10000000/minute",
+    }
+    print(f"{CONNECTIONS} connections, {args.seconds:g} s each, {args.workers} Rastro worker(s); "
+          f"events: {EVENTS_PER_CALL} per call; {args.rounds} rounds, Rastro then the floor")  # fmt: skip
+    found: list[dict[str, float]] = []
+    with scratch_database("rastro_bench_ingest", 0.1) as url:
+        domain_id, page_id = asyncio.run(arrange(url))
+        key = key_maker(url)("ingest")
+        with served(url, args.workers) as server:
+            for round_no in range(args.rounds):
+                api = api_runs(server.base_url, server.pid, key, url, args.seconds, round_no)
+                floor = asyncio.run(floor_runs(url, domain_id, page_id, args.seconds, round_no))
+                print_round(os.getloadavg()[0], api, floor)
+                found.append(ratios(api, floor))
+    for label in found[0]:
+        each = sorted(r[label] for r in found)
+        rounds = ", ".join(f"{r:.2f}" for r in each)
+        print(f"{label}: {statistics.median(each):.2f} of the floor (median of rounds {rounds})")
     rate_limit_costs()
 
 

@@ -27,14 +27,20 @@ INSERT_EVENTS = """
 WITH s AS (
     UPDATE sessions SET last_activity_at = greatest(last_activity_at, now())
     WHERE session_id = {session} RETURNING session_id
+),
+-- The page is looked up once per call, not once per event.
+p AS MATERIALIZED (
+    SELECT s.session_id,
+           (SELECT page_id FROM page_views v WHERE v.session_id = s.session_id
+            ORDER BY view_order DESC LIMIT 1) AS page_id
+    FROM s
 )
 INSERT INTO events (session_id, page_id, event_type, event_category, event_action, event_label,
                     element_id, element_class, event_data)
-SELECT s.session_id,
-       (SELECT page_id FROM page_views v WHERE v.session_id = s.session_id ORDER BY view_order DESC LIMIT 1),
+SELECT p.session_id, p.page_id,
        e.event_type, e.event_category, e.event_action, e.event_label, e.element_id, e.element_class,
        coalesce(e.event_data, '{{}}')
-FROM s, jsonb_to_recordset(CAST(:events AS jsonb)) AS e(
+FROM p, jsonb_to_recordset(CAST(:events AS jsonb)) AS e(
     event_type text, event_category text, event_action text, event_label text, element_id text,
     element_class text, event_data jsonb)
 RETURNING session_id, event_id
@@ -82,5 +88,5 @@ async def record_events(
             return EventsOutcome(errors=[found])
         params = {"session_id": found.session_id, "events": rows}
         inserted = (await session.execute(INSERT_EVENTS_OF_SESSION, params)).all()
-    ids = [uuid.UUID(str(row.event_id)) for row in inserted]
+    ids = [row.event_id for row in inserted]  # asyncpg gives UUIDs
     return EventsOutcome(session_id=str(inserted[0].session_id) if inserted else None, event_ids=ids)
