@@ -30,7 +30,11 @@ class TransactionStatus(Timestamps, Base):
 
 class Customer(Timestamps, Base):
     __tablename__ = "customers"
-    __table_args__ = (Index("idx_customers_hashed_email", "hashed_email"),)
+    __table_args__ = (
+        Index("idx_customers_hashed_email", "hashed_email"),
+        # How a data-subject request by phone finds customers, whatever punctuation the platform sent.
+        Index("idx_customers_phone_digits", text(r"regexp_replace(phone, '\D', '', 'g')")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str255 | None]

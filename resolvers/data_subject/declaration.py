@@ -73,8 +73,8 @@ PERSONAL_TABLES: tuple[PersonalTable, ...] = (
     PersonalTable(
         "leads",
         "lead_id",
-        f"{EMAIL_HASH_MATCH} OR t.hashed_phone = ANY(:phone_hashes) OR lower(trim(t.email)) = ANY(:emails) "
-        f"OR {PHONE_DIGITS_MATCH}",
+        # Every writer of leads (capture, updateLead, the seeds) stores both hashes: their indexes find them.
+        f"{EMAIL_HASH_MATCH} OR t.hashed_phone = ANY(:phone_hashes)",
         {
             "name": NULL,
             "email": NULL,
