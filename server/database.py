@@ -69,6 +69,9 @@ def server_settings(settings: Settings, writes: bool = False) -> dict[str, str]:
         # Compiling an analytics plan costs seconds here and saves milliseconds: never worth it.
         "jit": "off",
     }
+    if not writes:
+        # Reports sort and hash 75,000-240,000 view rows at scale 100: 4MB (the default) spilled to disk.
+        values["work_mem"] = "16MB"
     if writes:
         # A write waiting on another's row lock gives up (CONFLICT, retryable), freeing its connection.
         values["lock_timeout"] = str(settings.lock_timeout_ms)

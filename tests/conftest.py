@@ -135,9 +135,9 @@ async def _insert_key(url: str, name: str, role: str) -> str:
 KeyMaker = Callable[[str], str]
 
 
-def key_maker(url: str) -> KeyMaker:
+def key_maker(url: str, prefix: str = "test") -> KeyMaker:
     counter = iter(range(1_000_000))
-    return lambda role: asyncio.run(_insert_key(url, f"test-{role}-{next(counter)}", role))
+    return lambda role: asyncio.run(_insert_key(url, f"{prefix}-{role}-{next(counter)}", role))
 
 
 @pytest.fixture

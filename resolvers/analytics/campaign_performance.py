@@ -1,32 +1,36 @@
-"""Doc 000, query 1: campaign performance with offline conversions, per UTM campaign, source and medium."""
+"""Doc 000, query 1: campaign performance with offline conversions, per UTM campaign, source and medium.
 
+Read from analytics_capture_outcomes (one row per capture with its leads' outcomes): the example's
+distinct leads and sales add up per capture, its average time to conversion is the captures' sum over
+their count, as avg() computes it.
+"""
+
+from resolvers.analytics.materialized import CAPTURE_OUTCOMES, refreshed_at, source
 from resolvers.analytics.scope import Scope
 from resolvers.analytics.statement import Statement, where
 
 
-def campaign_performance(scope: Scope, source: str | None, medium: str | None) -> tuple[str, Statement]:
+def campaign_performance(
+    scope: Scope, utm_source: str | None, medium: str | None, live: bool
+) -> tuple[str, Statement]:
     s = Statement()
     clauses = [
-        *s.within("ut.created_at", scope.period),
-        *s.equal("ut.utm_source", source),
-        *s.equal("ut.utm_medium", medium),
-        *s.equal("s.domain_id", scope.domain_id),
+        *s.within("co.created_at", scope.period),
+        *s.equal("co.utm_source", utm_source),
+        *s.equal("co.utm_medium", medium),
+        *s.equal("co.domain_id", scope.domain_id),
     ]
-    # The example joins sessions only to require one; utm_tracking.session_id is a NOT NULL foreign key.
-    sessions = "" if scope.domain_id is None else "JOIN sessions s ON s.session_id = ut.session_id"
     sql = f"""
-SELECT ut.utm_campaign, ut.utm_source, ut.utm_medium,
-       count(DISTINCT ut.session_id) AS total_sessions,
-       count(DISTINCT l.lead_id) AS total_leads,
-       count(DISTINCT oc.conversion_id) AS total_sales,
-       sum(oc.conversion_value) AS total_revenue,
-       avg(l.time_to_conversion) AS avg_time_to_conversion
-FROM utm_tracking ut
-{sessions}
-LEFT JOIN leads l ON l.utm_tracking_id = ut.tracking_id
-LEFT JOIN offline_conversions oc ON oc.lead_id = l.lead_id
+SELECT co.utm_campaign, co.utm_source, co.utm_medium,
+       count(DISTINCT co.session_id) AS total_sessions,
+       sum(co.leads)::bigint AS total_leads,
+       sum(co.sales)::bigint AS total_sales,
+       sum(co.revenue) AS total_revenue,
+       sum(co.conversion_seconds)::numeric / nullif(sum(co.timed), 0) AS avg_time_to_conversion,
+       {refreshed_at([CAPTURE_OUTCOMES], live)} AS refreshed_at
+FROM {source(CAPTURE_OUTCOMES, live)} co
 {where(clauses)}
-GROUP BY ut.utm_campaign, ut.utm_source, ut.utm_medium
-ORDER BY total_revenue DESC NULLS LAST, total_sessions DESC, ut.utm_campaign, ut.utm_source, ut.utm_medium
+GROUP BY co.utm_campaign, co.utm_source, co.utm_medium
+ORDER BY total_revenue DESC NULLS LAST, total_sessions DESC, co.utm_campaign, co.utm_source, co.utm_medium
 """
     return sql, s

@@ -1,27 +1,27 @@
-"""Doc 000, query 4: ROI per channel with offline conversions, against the real spend of marketing_costs."""
+"""Doc 000, query 4: ROI per channel with offline conversions, against the real spend of marketing_costs.
 
+Read from analytics_channel_sessions (one row per session and capture source and medium, with the
+session's outcomes): sessions without a capture are left out, as the example's `sessions > 0` does.
+"""
+
+from resolvers.analytics.materialized import CHANNEL_SESSIONS, refreshed_at, source
 from resolvers.analytics.scope import Scope
 from resolvers.analytics.statement import Statement, where
 
 
-def channel_roi(scope: Scope) -> tuple[str, Statement]:
+def channel_roi(scope: Scope, live: bool) -> tuple[str, Statement]:
     s = Statement()
-    sessions = [*s.within("s.created_at", scope.period), *s.equal("s.domain_id", scope.domain_id)]
+    sessions = [*s.within("cs.created_at", scope.period), *s.equal("cs.domain_id", scope.domain_id)]
     # marketing_costs has no domain: with a domain given, spend cannot be told apart, so cost is null.
     cost = "NULL::numeric" if scope.domain_id is not None else "coalesce(c.cost, 0)"
     sql = f"""
 WITH channel_data AS (
-  SELECT coalesce(ut.utm_source, 'direct') AS channel, ut.utm_source, ut.utm_medium,
-         count(DISTINCT ut.session_id) AS sessions,
-         count(DISTINCT l.lead_id) AS leads,
-         count(DISTINCT oc.conversion_id) AS sales,
-         coalesce(sum(oc.conversion_value), 0) AS revenue
-  FROM sessions s
-  LEFT JOIN utm_tracking ut ON ut.session_id = s.session_id
-  LEFT JOIN leads l ON l.session_id = s.session_id
-  LEFT JOIN offline_conversions oc ON oc.lead_id = l.lead_id
+  SELECT coalesce(cs.utm_source, 'direct') AS channel, cs.utm_source, cs.utm_medium,
+         count(*) AS sessions, sum(cs.leads)::bigint AS leads, sum(cs.sales)::bigint AS sales,
+         coalesce(sum(cs.revenue), 0) AS revenue
+  FROM {source(CHANNEL_SESSIONS, live)} cs
   {where(sessions)}
-  GROUP BY channel, ut.utm_source, ut.utm_medium
+  GROUP BY channel, cs.utm_source, cs.utm_medium
 ), spend AS (
   SELECT mc.source, mc.medium, sum(mc.cost) AS cost
   FROM marketing_costs mc
@@ -34,6 +34,7 @@ WITH channel_data AS (
   WHERE d.sessions > 0
 )
 SELECT channel, utm_source, utm_medium, sessions, leads, sales, revenue, cost,
+       {refreshed_at([CHANNEL_SESSIONS], live)} AS refreshed_at,
        round(revenue - cost, 2) AS profit,
        round((revenue - cost) / nullif(cost, 0) * 100, 2) AS roi_percentage
 FROM priced

@@ -1,4 +1,4 @@
-"""The materialized views of the reports (migrations 0012, 0015): what each holds, and how a report reads one.
+"""The reports' materialized views (migrations 0012, 0015, 0016): what each holds, how a report reads one.
 
 A report reads a view once `rastro refresh-analytics` (or `rastro seed`) has refreshed it, and its
 definition over the tables otherwise (never refreshed, or `live: true`). Both choices are in the one
@@ -107,7 +107,44 @@ LEFT JOIN touches t ON t.conversion_id = c.conversion_id
                    AND t.touched_at > c.converted_at - interval '365 days'""",
     "(conversion_id, session_id, tracking_id) NULLS NOT DISTINCT",
 )
-VIEWS = (VARIANT_VISITORS, FUNNEL_SESSIONS, CONVERSION_TOUCHES)
+# channelRoi: each session with a UTM capture, per source and medium of its captures: its leads, offline
+# sales and their value, the value counted once per capture as the example's join does.
+CHANNEL_SESSIONS = View(
+    "analytics_channel_sessions",
+    """
+WITH sold AS (
+  SELECT l.session_id, count(DISTINCT l.lead_id) AS leads, count(DISTINCT oc.conversion_id) AS sales,
+         sum(oc.conversion_value) AS revenue
+  FROM leads l LEFT JOIN offline_conversions oc ON oc.lead_id = l.lead_id
+  GROUP BY l.session_id
+)
+SELECT s.domain_id, s.session_id, s.created_at, ut.utm_source, ut.utm_medium,
+       coalesce(sold.leads, 0) AS leads, coalesce(sold.sales, 0) AS sales, count(*) * sold.revenue AS revenue
+FROM sessions s
+JOIN utm_tracking ut ON ut.session_id = s.session_id
+LEFT JOIN sold ON sold.session_id = s.session_id
+GROUP BY s.domain_id, s.session_id, s.created_at, ut.utm_source, ut.utm_medium, sold.leads, sold.sales,
+         sold.revenue""",
+    "(session_id, utm_source, utm_medium) NULLS NOT DISTINCT",
+)
+# campaignPerformance: each UTM capture with its leads, their offline sales, the sales' value and the sum
+# and count of the leads' time to conversion over the example's join (lead x sale rows).
+CAPTURE_OUTCOMES = View(
+    "analytics_capture_outcomes",
+    """
+SELECT ut.tracking_id, s.domain_id, ut.session_id, ut.created_at,
+       ut.utm_campaign, ut.utm_source, ut.utm_medium,
+       count(DISTINCT l.lead_id) AS leads, count(DISTINCT oc.conversion_id) AS sales,
+       sum(oc.conversion_value) AS revenue,
+       sum(l.time_to_conversion) AS conversion_seconds, count(l.time_to_conversion) AS timed
+FROM utm_tracking ut
+JOIN sessions s ON s.session_id = ut.session_id
+LEFT JOIN leads l ON l.utm_tracking_id = ut.tracking_id
+LEFT JOIN offline_conversions oc ON oc.lead_id = l.lead_id
+GROUP BY ut.tracking_id, s.domain_id""",
+    "(tracking_id)",
+)
+VIEWS = (VARIANT_VISITORS, FUNNEL_SESSIONS, CONVERSION_TOUCHES, CHANNEL_SESSIONS, CAPTURE_OUTCOMES)
 
 
 def _refreshed(view: View) -> str:

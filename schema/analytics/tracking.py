@@ -9,7 +9,7 @@ import strawberry
 from resolvers.analytics.campaign_performance import campaign_performance
 from resolvers.analytics.channel_roi import channel_roi
 from resolvers.analytics.landing_page_funnel import landing_page_funnel
-from resolvers.analytics.materialized import FUNNEL_SESSIONS
+from resolvers.analytics.materialized import CAPTURE_OUTCOMES, CHANNEL_SESSIONS, FUNNEL_SESSIONS
 from resolvers.analytics.scope import Scope
 from resolvers.analytics.visitor_types import visitor_types
 from resolvers.context import Info
@@ -97,9 +97,11 @@ class TrackingReports:
         period: ReportPeriod | None = None,
         utm_source: str | None = None,
         utm_medium: str | None = None,
+        live: Live = False,
     ) -> Report[CampaignPerformance]:
         scope = Scope(domain_id, period_of(period))
-        return await live_report(info, campaign_performance(scope, utm_source, utm_medium), scope.period)
+        query = campaign_performance(scope, utm_source, utm_medium, live)
+        return await view_report(info, query, scope.period, [CAPTURE_OUTCOMES], live)
 
     @strawberry.field(
         description="Doc 000 #2: the funnel of each active landing page (pages of the same name and variant "
@@ -133,7 +135,11 @@ class TrackingReports:
         "profit first."
     )
     async def channel_roi(
-        self, info: Info, domain_id: uuid.UUID | None = None, period: ReportPeriod | None = None
+        self,
+        info: Info,
+        domain_id: uuid.UUID | None = None,
+        period: ReportPeriod | None = None,
+        live: Live = False,
     ) -> Report[ChannelRoi]:
         scope = Scope(domain_id, period_of(period))
-        return await live_report(info, channel_roi(scope), scope.period)
+        return await view_report(info, channel_roi(scope, live), scope.period, [CHANNEL_SESSIONS], live)

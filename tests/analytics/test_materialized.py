@@ -19,7 +19,17 @@ from tests.sql import execute, fetch_one
 FUNNEL = "pageName pageVariant visitors formStarts leads"
 AB = "pageId visitors leads conversions"
 MODELS = "key lastTouch { conversions revenue } timeDecay { revenue } positionBased { revenue }"
-VIEW_REPORTS = (("landingPageFunnel", FUNNEL), ("abTests", AB), ("compareModels", MODELS))
+CAMPAIGNS = (
+    "utmCampaign utmSource utmMedium totalSessions totalLeads totalSales totalRevenue avgTimeToConversion"
+)
+CHANNELS = "channel utmSource utmMedium sessions leads sales revenue cost"
+VIEW_REPORTS = (
+    ("landingPageFunnel", FUNNEL),
+    ("abTests", AB),
+    ("compareModels", MODELS),
+    ("campaignPerformance", CAMPAIGNS),
+    ("channelRoi", CHANNELS),
+)
 # Day 1, 3 (and 5) at noon in São Paulo: a session seen on days 1 and 3 was not seen on day 2.
 DAY = dt.date(2026, 3, 10)
 
