@@ -1,4 +1,4 @@
-"""The reports' materialized views (migrations 0012, 0015, 0016): what each holds, how a report reads one.
+"""The reports' materialized views (migrations 0012, 0015, 0017): what each holds, how a report reads one.
 
 A report reads a view once `rastro refresh-analytics` (or `rastro seed`) has refreshed it, and its
 definition over the tables otherwise (never refreshed, or `live: true`). Both choices are in the one

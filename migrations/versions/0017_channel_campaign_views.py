@@ -1,7 +1,7 @@
 """The views of channelRoi and campaignPerformance (see 0012).
 
-Revision ID: 0016
-Revises: 0015
+Revision ID: 0017
+Revises: 0016
 """
 
 from collections.abc import Sequence
@@ -9,8 +9,8 @@ from collections.abc import Sequence
 from migrations.raw_sql import run_script
 from resolvers.analytics.materialized import CAPTURE_OUTCOMES, CHANNEL_SESSIONS
 
-revision: str = "0016"
-down_revision: str | None = "0015"
+revision: str = "0017"
+down_revision: str | None = "0016"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
