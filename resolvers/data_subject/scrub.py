@@ -30,14 +30,35 @@ class Markers:
         return bool(digits) and any(run in digits for run in self.digits)
 
 
-def scrubbed(value: Any, markers: Markers) -> Any:
-    """The value with every string (at any depth of a JSON value) that mentions the person replaced."""
+def scrubbed(value: Any, markers: Markers, depth: int = 0) -> Any:
+    """The value with every string that mentions the person replaced; below the top level, an object with
+    such a string among its own values is the person's record (a buyer with an address), erased whole."""
     if isinstance(value, str):
         return PLACEHOLDER if markers.mention(value) else value
     if isinstance(value, dict):
-        return {key: scrubbed(item, markers) for key, item in value.items()}
+        if depth > 0 and any(names_them(item, markers) for item in value.values()):
+            return erased(value)
+        return {key: scrubbed(item, markers, depth + 1) for key, item in value.items()}
     if isinstance(value, list):
-        return [scrubbed(item, markers) for item in value]
+        return [scrubbed(item, markers, depth + 1) for item in value]
+    return value
+
+
+def names_them(value: Any, markers: Markers) -> bool:
+    """A string that mentions the person, or a list of such (Meta's em: [hash])."""
+    if isinstance(value, list):
+        return any(isinstance(item, str) and markers.mention(item) for item in value)
+    return isinstance(value, str) and markers.mention(value)
+
+
+def erased(value: Any) -> Any:
+    """Every string inside replaced; numbers, booleans and the shape kept."""
+    if isinstance(value, str):
+        return PLACEHOLDER
+    if isinstance(value, dict):
+        return {key: erased(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [erased(item) for item in value]
     return value
 
 

@@ -37,7 +37,13 @@ class Person:
             self.document,
             self.ip,
             self.user_agent.lower(),
+            self.street.lower(),
         ]
+
+    @property
+    def street(self) -> str:
+        """Only in the raw checkout webhooks, beside their e-mail: a whole buyer record is theirs."""
+        return f"Rua {self.tag.capitalize()} Secreta, 42"
 
 
 def person(tag: str, document: str, phone: str, ip: str) -> Person:
@@ -203,7 +209,9 @@ async def _arrange(c: asyncpg.Connection, who: Person) -> dict[str, list[Any]]:
         " VALUES ($1, 'AFFILIATE', 100, $2) RETURNING id",
         other_sale, who.name.upper(),
     )  # fmt: skip
-    event = {"buyer": {"name": who.name, "email": who.email, "document": who.document}}
+    address = {"street": who.street, "zipcode": "01310-100"}
+    buyer = {"email": who.email, "first_name": "Fulana", "address": address}
+    event = {"data": {"buyer": buyer, "purchase": {"transaction": f"HP-LGPD-{who.tag}", "price": 997}}}
     await add(
         "checkout_events",
         "INSERT INTO checkout_events (platform, dedup_key, event_type, payload, status, transaction_id)"

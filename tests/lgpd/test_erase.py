@@ -1,6 +1,7 @@
 """eraseDataSubject over HTTP: nothing of the person is left in any table, reports do not change, nothing
 of theirs is sent afterwards, the record keeps no data, and a second erasure finds nothing."""
 
+import json
 from typing import Any
 
 import pytest
@@ -80,6 +81,13 @@ def test_erasure_leaves_nothing_of_the_person_and_no_report_changes(
         assert export(seeded_server, admin, **identifier)["totalRows"] == 0
     assert export(seeded_server, admin, email=BIA.email) == bia_before
     assert reports(seeded_server, admin) == before
+    (webhook, _) = arranged["checkout_events"]
+    payload = fetch_one(seeded_db_url, "SELECT payload::text FROM checkout_events WHERE id = $1", webhook)
+    assert json.loads(payload["payload"])["data"] == {
+        "buyer": {"email": "[erased]", "first_name": "[erased]",
+                  "address": {"street": "[erased]", "zipcode": "[erased]"}},
+        "purchase": {"transaction": "HP-LGPD-ana", "price": 997},
+    }  # fmt: skip
     record = fetch_one(seeded_db_url, "SELECT * FROM data_subject_erasures")
     assert record["row_counts"] is not None and str(record["actor_key_id"]) == erasure["actorKeyId"]
 
