@@ -56,29 +56,31 @@ ORDER BY revenue DESC, puh.utm_campaign, puh.utm_content
 
 
 def touch_journeys(period: Period) -> tuple[str, Statement]:
-    """Customers with more than one UTM touch: their first touch and the one of their latest purchase."""
+    """Customers with more than one UTM touch: their first touch and the one of their latest purchase.
+
+    One pass of window functions instead of the example's self-join of the touches: PostgreSQL estimated
+    a few rows on each side and joined 409 x 1,639 rows in a nested loop (0.8 s at seed scale 10).
+    """
     s = Statement()
     sql = f"""
 WITH touches AS (
   SELECT c.id AS customer_id, c.email, t.order_date, puh.utm_source, puh.utm_medium, puh.utm_campaign,
-         row_number() OVER (PARTITION BY c.id ORDER BY t.order_date, t.id, puh.id) AS touch_sequence,
-         count(*) OVER (PARTITION BY c.id) AS touches
+         row_number() OVER journey AS touch_sequence,
+         count(*) OVER (PARTITION BY c.id) AS touches,
+         first_value(puh.utm_source) OVER journey AS first_source,
+         first_value(puh.utm_medium) OVER journey AS first_medium,
+         first_value(puh.utm_campaign) OVER journey AS first_campaign
   FROM customers c
   JOIN transactions t ON t.customer_id = c.id
   JOIN platform_utm_history puh ON puh.transaction_id = t.id
+  WINDOW journey AS (PARTITION BY c.id ORDER BY t.order_date, t.id, puh.id)
 )
-SELECT first_touch.customer_id, first_touch.email,
-       first_touch.utm_source AS first_source, first_touch.utm_medium AS first_medium,
-       first_touch.utm_campaign AS first_campaign,
-       last_touch.utm_source AS conversion_source, last_touch.utm_medium AS conversion_medium,
-       last_touch.utm_campaign AS conversion_campaign, last_touch.order_date AS conversion_date,
-       last_touch.touches
-FROM touches first_touch
-JOIN touches last_touch ON last_touch.customer_id = first_touch.customer_id
-                       AND last_touch.touch_sequence = last_touch.touches
-WHERE first_touch.touch_sequence = 1 AND first_touch.touches > 1
-  AND {conditions(s.within("last_touch.order_date", period))}
-ORDER BY last_touch.order_date DESC, first_touch.customer_id
+SELECT customer_id, email, first_source, first_medium, first_campaign,
+       utm_source AS conversion_source, utm_medium AS conversion_medium,
+       utm_campaign AS conversion_campaign, order_date AS conversion_date, touches
+FROM touches
+WHERE touches > 1 AND touch_sequence = touches AND {conditions(s.within("order_date", period))}
+ORDER BY order_date DESC, customer_id
 """
     return sql, s
 
