@@ -4,6 +4,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, cast
 
+from sqlalchemy import ColumnElement
 from sqlalchemy.orm import InstrumentedAttribute
 
 from loaders.keyset import Ordering
@@ -72,12 +73,17 @@ class RootLookups:
 
 @dataclass(frozen=True)
 class RootList:
-    """A root connection over `model` in `ordering`; `equals` are arguments a column must equal."""
+    """A root connection over `model` in `ordering`; `equals` are arguments a column must equal.
+
+    `where` turns the `filter` argument into conditions, `order` the `orderBy` argument into an ordering.
+    """
 
     model: type[Any]
     ordering: Ordering
     equals: tuple[tuple[str, InstrumentedAttribute[Any]], ...] = field(default=())
     convert: tuple[tuple[str, Callable[[Any], Any]], ...] = field(default=())
+    where: Callable[[Any], list[ColumnElement[bool]]] | None = None
+    order: Callable[[Any], Ordering] | None = None
 
 
 def reads(spec: object) -> dict[str, object]:

@@ -26,7 +26,8 @@ def plant(server: LiveServer, make_key: KeyMaker, db_url: str) -> None:
             json={"query": "query Q($id: ID!) { node(id: $id) { id } }", "variables": {"id": PLANTED}},
         )
         client.post(
-            "/graphql", json={"query": filtered, "variables": {"f": {"utmSource": PLANTED, "score": 7}}}
+            "/graphql",
+            json={"query": filtered, "variables": {"f": {"utmSource": {"eq": PLANTED}, "score": {"eq": 7}}}},
         )
 
     async def break_table() -> None:
@@ -40,7 +41,7 @@ def plant(server: LiveServer, make_key: KeyMaker, db_url: str) -> None:
             "/graphql",
             json={
                 "query": filtered,
-                "variables": {"f": {"utmSource": PLANTED, "score": "+55 11 98765-4321"}},
+                "variables": {"f": {"utmSource": {"eq": PLANTED}, "score": {"eq": "+55 11 98765-4321"}}},
             },
         )
     assert masked.json()["errors"][0]["extensions"]["code"] == "INTERNAL_SERVER_ERROR"

@@ -6,7 +6,7 @@ metadata does not declare) raises Unsupported, and the Python path answers inste
 """
 
 import dataclasses
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
 from graphql import (
@@ -23,12 +23,15 @@ from graphql import (
     SelectionSetNode,
     get_named_type,
 )
+from strawberry.types.arguments import convert_argument
+from strawberry.utils.str_converters import to_camel_case
 
 from loaders import json_sql as q
 from loaders.keyset import Ordering, connection_tag
 from loaders.nodes import KINDS_BY_NAME
 from loaders.relation import PERSONAL, READS, ColumnRead, Relation, RootList, RootLookups
-from resolvers.compiled.sites import ConnectionSite, LookupSite, Site, Unsupported
+from resolvers.compiled.conditions import place
+from resolvers.compiled.sites import ConnectionDecision, ConnectionSite, LookupSite, Site, Unsupported
 
 # row_to_json names keys after columns; PostgreSQL cuts identifiers longer than this.
 MAX_KEY = 63
@@ -167,10 +170,13 @@ class Compiler:
         site = ConnectionSite(
             definition,
             nodes[0],
-            connection_tag(spec.model, spec.ordering),
+            spec.model,
             spec.ordering,
             tuple(columns),
             dict(spec.convert),
+            where=spec.where,
+            order=spec.order,
+            inputs=self.inputs(definition),
         )
         return self.connection(connection, spec.model, site, columns, [], nodes)
 
@@ -242,9 +248,7 @@ class Compiler:
     ) -> str:
         assert spec.ordering is not None
         filters = dict(spec.filters)
-        site = ConnectionSite(
-            definition, nodes[0], connection_tag(spec.model, spec.ordering), spec.ordering, tuple(filters), {}
-        )
+        site = ConnectionSite(definition, nodes[0], spec.model, spec.ordering, tuple(filters), {})
         parent = [
             (column, f"{alias}.{q.name(q.attribute_column(model, attribute))}")
             for column, attribute in zip(spec.columns, spec.parent, strict=True)
@@ -269,15 +273,18 @@ class Compiler:
         # totalCount alone needs no window: its page arguments are checked, not sent.
         windowed = any(n[0].name.value in ("nodes", "edges", "pageInfo") for n in fields.values())
         site = dataclasses.replace(site, windowed=windowed)
-        decision = self.site(site, (False, False, tuple(False for _ in filters)))
-        assert isinstance(decision, tuple)
-        backward, has_cursor, given = decision
-        ordering, tag = site.ordering, site.tag
+        decision = self.site(site, site.default())
+        assert isinstance(decision, ConnectionDecision)
+        backward, has_cursor, given = decision.backward, decision.cursor, decision.given
+        ordering = decision.ordering
+        tag = connection_tag(model, ordering)
         limit = self.param() + "::int" if windowed else ""
         cursor = [self.param() for _ in ordering.columns] if has_cursor and windowed else []
         filter_params = {
             argument: self.param() for argument, present in zip(filters, given, strict=True) if present
         }
+        where_first = self.params
+        self.params += decision.where_params
 
         def conditions(alias: str) -> list[str]:
             found = [f"{q.column(alias, column)} = {value}" for column, value in parent]
@@ -285,6 +292,8 @@ class Compiler:
                 f"{q.column(alias, filters[argument])} = {param}::{q.param_type(filters[argument])}"
                 for argument, param in filter_params.items()
             ]
+            if decision.where is not None:
+                found.append(f"({place(decision.where, alias, where_first)})")
             return found
 
         # A cursor given to a parent with no key: the Python path answers an empty page, no previous page.
@@ -367,6 +376,23 @@ class Compiler:
             window = f"SELECT {inner}.*, row_number() OVER () AS rastro_n FROM ({window} + 1) {inner}"
         source = f" FROM (SELECT {', '.join(aggregates)} FROM ({window}) {rows}) {aggregate}"
         return self.record(items, source)
+
+    def inputs(self, definition: GraphQLField) -> Callable[[str, Any], Any]:
+        """Turns an argument's coerced value into what the resolver receives (Strawberry inputs)."""
+        strawberry_schema = getattr(self.schema, "_strawberry_schema", None)
+        strawberry_field = definition.extensions.get("strawberry-definition")
+        if strawberry_schema is None or strawberry_field is None:
+            raise Unsupported("arguments without their Strawberry definitions")
+        types = {
+            argument.graphql_name or to_camel_case(argument.python_name): argument.type
+            for argument in strawberry_field.arguments
+        }
+
+        def convert(argument: str, value: Any) -> Any:
+            registry = strawberry_schema.schema_converter.scalar_registry
+            return convert_argument(value, types[argument], registry, strawberry_schema.config)
+
+        return convert
 
     def edge(
         self,

@@ -4,6 +4,7 @@ from collections.abc import Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
+from cachetools import LRUCache
 from graphql import (
     DocumentNode,
     FragmentDefinitionNode,
@@ -18,6 +19,8 @@ from resolvers.compiled.compiler import Compiler
 from resolvers.compiled.sites import Site, Unsupported
 from resolvers.context import Limits
 
+STATEMENTS = 64
+
 
 @dataclass
 class Plan:
@@ -25,7 +28,8 @@ class Plan:
     operation: OperationDefinitionNode
     fragments: dict[str, FragmentDefinitionNode]
     sites: list[Site]
-    statements: dict[Hashable, str] = field(default_factory=dict)
+    # Filters make many shapes of one document: the least recently used statements are written again.
+    statements: LRUCache[Hashable, str] = field(default_factory=lambda: LRUCache(maxsize=STATEMENTS))
 
     @classmethod
     def build(

@@ -9,9 +9,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from graphql import FieldNode, GraphQLField
+from sqlalchemy import ColumnElement
 
-from loaders.keyset import Ordering
+from loaders.keyset import Ordering, connection_tag
 from loaders.relation import Lookup
+from resolvers.compiled.conditions import condition_sql
 from resolvers.context import Limits
 from resolvers.pagination import window
 
@@ -29,33 +31,72 @@ class Binding:
 
 
 @dataclass(frozen=True)
+class ConnectionDecision:
+    """What shapes a connection's SQL: paging direction, a cursor or not, which filters, order and where."""
+
+    backward: bool
+    cursor: bool
+    given: tuple[bool, ...]
+    ordering: Ordering
+    # The filter's conditions over the placeholder row (resolvers/compiled/conditions.py) and their count.
+    where: str | None = None
+    where_params: int = 0
+
+
+@dataclass(frozen=True)
 class ConnectionSite:
-    """A connection's page window, plus arguments its rows' columns must equal (filters)."""
+    """A connection's page window, plus arguments its rows' columns must equal, a filter and an order."""
 
     field: GraphQLField
     node: FieldNode
-    tag: str
+    model: type[Any]
     ordering: Ordering
     filters: tuple[str, ...]
     convert: dict[str, Callable[[Any], Any]]
     # False when no row of the page is selected: the page arguments are checked, no window is read.
     windowed: bool = True
+    # `filter` and `orderBy` as the resolver takes them (Strawberry inputs) -> conditions, ordering.
+    where: Callable[[Any], list[ColumnElement[bool]]] | None = None
+    order: Callable[[Any], Ordering] | None = None
+    inputs: Callable[[str, Any], Any] | None = None
+
+    def default(self) -> ConnectionDecision:
+        return ConnectionDecision(False, False, tuple(False for _ in self.filters), self.ordering)
 
     def bind(self, arguments: dict[str, Any], limits: Limits) -> Binding:
+        shaping = {"filter": self.where, "orderBy": self.order}
         for argument, value in arguments.items():
-            if value is not None and argument not in PAGING and argument not in self.filters:
-                raise Unsupported(argument)
+            if value is None or argument in PAGING or argument in self.filters or shaping.get(argument):
+                continue
+            raise Unsupported(argument)
+        ordering = self.ordering
+        if self.order is not None and arguments.get("orderBy") is not None:
+            ordering = self.order(self._input("orderBy", arguments))
         first, after, last, before = (arguments.get(argument) for argument in PAGING)
-        page = window(limits, self.tag, self.ordering, first, after, last, before)
+        tag = connection_tag(self.model, ordering)
+        page = window(limits, tag, ordering, first, after, last, before)
         given = tuple(arguments.get(argument) is not None for argument in self.filters)
         values = [
             self.convert.get(argument, _same)(arguments[argument])
             for argument, present in zip(self.filters, given, strict=True)
             if present
         ]
+        where: str | None = None
+        where_values: list[Any] = []
+        if self.where is not None and arguments.get("filter") is not None:
+            clauses = self.where(self._input("filter", arguments))
+            if clauses:
+                where, where_values = condition_sql(self.model, clauses)
         cursor = [] if page.cursor is None else list(page.cursor)
         paging = [page.limit, *cursor] if self.windowed else []
-        return Binding((page.backward, page.cursor is not None, given), [*paging, *values])
+        decision = ConnectionDecision(
+            page.backward, page.cursor is not None, given, ordering, where, len(where_values)
+        )
+        return Binding(decision, [*paging, *values, *where_values])
+
+    def _input(self, argument: str, arguments: dict[str, Any]) -> Any:
+        assert self.inputs is not None
+        return self.inputs(argument, arguments[argument])
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,7 @@ from resolvers.analytics.totals import GroupKey, session_totals, transaction_tot
 from resolvers.context import Info
 from schema.analytics.inputs import ReportPeriod, period_of
 from schema.analytics.report import Report, live_report
-from schema.personal import refuse_personal_lookup
-from schema.queries.checkout import TransactionFilter, transaction_filters
+from schema.queries.checkout import TransactionFilter, refuse_email_filter, transaction_filters
 from schema.queries.tracking import SessionFilter, session_filters
 
 strawberry.enum(
@@ -47,7 +46,7 @@ class TotalsReports:
         filter: TransactionFilter | None = None,
         period: ReportPeriod | None = None,
     ) -> Report[Total]:
-        refuse_personal_lookup(info, "filter.customerEmail", filter and filter.customer_email)
+        refuse_email_filter(info, filter)
         span = period_of(period)
         statement = transaction_totals(group_by, transaction_filters(filter), span)
         return await live_report(info, statement, span)

@@ -9,14 +9,16 @@ from sqlalchemy import ColumnElement, exists, select
 from sqlalchemy.orm import InstrumentedAttribute
 
 import models
-from loaders.keyset import Ordering, asc, desc
+from loaders.keyset import Ordering
 from loaders.relation import Lookup, RootList, RootLookups, reads
 from resolvers import orderings
 from resolvers.context import Info
 from resolvers.errors import ArgumentError
+from resolvers.filters import Column, FilterSpec, Via, given_anywhere, ordering
 from resolvers.pages import root_connection
 from resolvers.personal_data import email_lookup_hash
-from schema.inputs import DateTimeRange, OrderDirection, in_range
+from schema.filters import DateTimeFilter, DecimalFilter, StringFilter, UUIDFilter, root_filter
+from schema.inputs import OrderDirection
 from schema.node import by_global_id, decode_key, exposed, lookup
 from schema.pagination import Connection
 from schema.personal import refuse_personal_lookup
@@ -50,25 +52,37 @@ def in_dates(column: InstrumentedAttribute[dt.date], value: DateRange | None) ->
     ]
 
 
-@strawberry.input(description="Which transactions: every given condition must hold.")
+UTM_CAPTURE = "A UTM capture of the sale has it (one capture meets every utm condition of a level)."
+
+
+@root_filter("Which transactions: every given condition must hold.")
 class TransactionFilter:
-    platform: str | None = strawberry.field(default=None, description="Checkout platform (hotmart...).")
-    status_code: str | None = strawberry.field(default=None, description="Status code, e.g. approved.")
-    order_date: DateTimeRange | None = strawberry.field(default=None, description="When ordered.")
+    transaction_id: StringFilter | None = strawberry.field(
+        default=None, description="The checkout platform's order id."
+    )
+    platform: StringFilter | None = strawberry.field(
+        default=None, description="Checkout platform (hotmart...)."
+    )
+    status_code: StringFilter | None = strawberry.field(
+        default=None, description="Status code, e.g. approved."
+    )
+    order_date: DateTimeFilter | None = strawberry.field(default=None, description="When ordered.")
+    offer_price: DecimalFilter | None = strawberry.field(default=None, description="The price paid.")
     customer_email: str | None = strawberry.field(
         default=None, description="The buyer's e-mail, any case, surrounding spaces ignored."
     )
-    offer_code: str | None = strawberry.field(
+    offer_code: StringFilter | None = strawberry.field(
         default=None, description="Sold under this offer code (as it was at sale time)."
     )
-    tracking_source: str | None = strawberry.field(
+    tracking_source: StringFilter | None = strawberry.field(
         default=None, description="The platform's tracking source."
     )
-    utm_source: str | None = strawberry.field(default=None, description="A UTM capture of the sale has it.")
-    utm_medium: str | None = strawberry.field(default=None, description="A UTM capture of the sale has it.")
-    utm_campaign: str | None = strawberry.field(default=None, description="A UTM capture of the sale has it.")
-    utm_content: str | None = strawberry.field(default=None, description="A UTM capture of the sale has it.")
-    affiliate: str | None = strawberry.field(
+    domain_id: UUIDFilter | None = strawberry.field(default=None, description="Sold on this domain.")
+    utm_source: StringFilter | None = strawberry.field(default=None, description=UTM_CAPTURE)
+    utm_medium: StringFilter | None = strawberry.field(default=None, description=UTM_CAPTURE)
+    utm_campaign: StringFilter | None = strawberry.field(default=None, description=UTM_CAPTURE)
+    utm_content: StringFilter | None = strawberry.field(default=None, description=UTM_CAPTURE)
+    affiliate: StringFilter | None = strawberry.field(
         default=None, description="An affiliate commission of the sale went to this recipient."
     )
 
@@ -88,44 +102,63 @@ class TransactionOrder:
     direction: OrderDirection = strawberry.field(default=OrderDirection.DESC, description="Direction.")
 
 
-def transaction_filters(value: TransactionFilter | None) -> list[ColumnElement[bool]]:
-    if value is None:
-        return []
-    t, s, c, o = models.Transaction, models.TransactionStatus, models.Customer, models.OfferSnapshot
-    clauses = [
-        *equal(t.platform, value.platform),
-        *equal(t.tracking_source, value.tracking_source),
-        *in_range(t.order_date, value.order_date),
-    ]
-    if value.status_code is not None:
-        clauses.append(t.status_id.in_(select(s.id).where(s.code == value.status_code)))
-    if value.customer_email is not None:
-        clauses.append(
-            t.customer_id.in_(select(c.id).where(c.hashed_email == email_lookup_hash(value.customer_email)))
-        )
-    if value.offer_code is not None:
-        clauses.append(exists(select(o.id).where(o.transaction_id == t.id, o.code == value.offer_code)))
-    u, p = models.TransactionUtm, models.Commission
-    utm = [
-        *equal(u.utm_source, value.utm_source),
-        *equal(u.utm_medium, value.utm_medium),
-        *equal(u.utm_campaign, value.utm_campaign),
-        *equal(u.utm_content, value.utm_content),
-    ]
-    if utm:  # one capture must match every given value
-        clauses.append(exists(select(u.id).where(u.transaction_id == t.id, *utm)))
-    if value.affiliate is not None:
-        affiliate = (p.transaction_id == t.id, p.source == "AFFILIATE", p.recipient_name == value.affiliate)
-        clauses.append(exists(select(p.id).where(*affiliate)))
-    return clauses
+def _status_of(conditions: list[ColumnElement[bool]]) -> ColumnElement[bool]:
+    s = models.TransactionStatus
+    return models.Transaction.status_id.in_(select(s.id).where(*conditions))
 
 
-def transaction_ordering(order: TransactionOrder | None) -> Ordering:
-    if order is None:
-        return orderings.TRANSACTIONS
-    column = getattr(models.Transaction, order.field.value)
-    make = asc if order.direction is OrderDirection.ASC else desc
-    return make(f"{order.field.value}_{order.direction.value}", column, models.Transaction.id)
+def _snapshot_of(conditions: list[ColumnElement[bool]]) -> ColumnElement[bool]:
+    o = models.OfferSnapshot
+    return exists(select(o.id).where(o.transaction_id == models.Transaction.id, *conditions))
+
+
+def _utm_of(conditions: list[ColumnElement[bool]]) -> ColumnElement[bool]:
+    u = models.TransactionUtm
+    return exists(select(u.id).where(u.transaction_id == models.Transaction.id, *conditions))
+
+
+def _affiliate_of(conditions: list[ColumnElement[bool]]) -> ColumnElement[bool]:
+    p = models.Commission
+    affiliate = (p.transaction_id == models.Transaction.id, p.source == "AFFILIATE")
+    return exists(select(p.id).where(*affiliate, *conditions))
+
+
+def _bought_by(email: str, _where: str) -> ColumnElement[bool]:
+    c = models.Customer
+    return models.Transaction.customer_id.in_(select(c.id).where(c.hashed_email == email_lookup_hash(email)))
+
+
+UTM_OF_SALE = Via(_utm_of)
+TRANSACTIONS = FilterSpec(
+    {
+        "transaction_id": Column(models.Transaction.transaction_id),
+        "platform": Column(models.Transaction.platform),
+        "status_code": Column(models.TransactionStatus.code, Via(_status_of)),
+        "order_date": Column(models.Transaction.order_date),
+        "offer_price": Column(models.Transaction.offer_price),
+        "customer_email": _bought_by,
+        "offer_code": Column(models.OfferSnapshot.code, Via(_snapshot_of)),
+        "tracking_source": Column(models.Transaction.tracking_source),
+        "domain_id": Column(models.Transaction.domain_id),
+        "utm_source": Column(models.TransactionUtm.utm_source, UTM_OF_SALE),
+        "utm_medium": Column(models.TransactionUtm.utm_medium, UTM_OF_SALE),
+        "utm_campaign": Column(models.TransactionUtm.utm_campaign, UTM_OF_SALE),
+        "utm_content": Column(models.TransactionUtm.utm_content, UTM_OF_SALE),
+        "affiliate": Column(models.Commission.recipient_name, Via(_affiliate_of)),
+    }
+)
+transaction_filters = TRANSACTIONS.where
+
+
+def refuse_email_filter(info: Info, value: TransactionFilter | None) -> None:
+    """A role that may not read e-mails may not filter by one either, at any depth of the filter."""
+    found = given_anywhere(value, "customer_email")
+    if found is not None:
+        refuse_personal_lookup(info, *found)
+
+
+def transaction_ordering(keys: list[TransactionOrder] | None) -> Ordering:
+    return ordering(models.Transaction, orderings.TRANSACTIONS, keys)
 
 
 @strawberry.type
@@ -224,23 +257,30 @@ class CheckoutQuery:
 
     @strawberry.field(
         description="Transactions matching a filter, latest order first unless orderBy says otherwise.",
-        metadata=reads(RootList(models.Transaction, orderings.TRANSACTIONS)),
+        metadata=reads(
+            RootList(
+                models.Transaction,
+                orderings.TRANSACTIONS,
+                where=TRANSACTIONS.where,
+                order=transaction_ordering,
+            )
+        ),
     )
     async def transactions(
         self,
         info: Info,
         filter: TransactionFilter | None = None,
-        order_by: TransactionOrder | None = None,
+        order_by: list[TransactionOrder] | None = None,
         first: int | None = None,
         after: str | None = None,
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[Transaction]:
-        refuse_personal_lookup(info, "filter.customerEmail", filter and filter.customer_email)
+        refuse_email_filter(info, filter)
         page = await root_connection(
             info,
             models.Transaction,
-            transaction_filters(filter),
+            TRANSACTIONS.where(filter),
             transaction_ordering(order_by),
             first,
             after,

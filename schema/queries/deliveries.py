@@ -11,114 +11,130 @@ from loaders.relation import RootList, reads
 from models.enums import DeliveryStatus, OutboxKind, Platform
 from resolvers import orderings
 from resolvers.context import Info
+from resolvers.filters import Column, FilterSpec, Via
 from resolvers.pages import root_connection
-from schema.inputs import DateTimeRange, in_range
+from schema.filters import (
+    DateTimeFilter,
+    EnumFilter,
+    IntFilter,
+    SearchableStringFilter,
+    StringFilter,
+    UUIDFilter,
+    root_filter,
+)
 from schema.pagination import Connection
 from schema.types.conversions import PlatformSyncLog, SyncState
 from schema.types.deliveries import ConversionDelivery
 from schema.types.leads import IntegrationLog
 
+DOMAIN = "Of conversions of leads captured on this domain."
 
-@strawberry.input(description="Which deliveries: every given condition must hold.")
+
+@root_filter("Which deliveries: every given condition must hold.")
 class ConversionDeliveryFilter:
-    status: DeliveryStatus | None = strawberry.field(default=None, description="In this state.")
-    platform: Platform | None = strawberry.field(default=None, description="To this ad platform.")
-    kind: OutboxKind | None = strawberry.field(default=None, description="Conversions or retractions.")
-    domain_id: uuid.UUID | None = strawberry.field(
-        default=None, description="Of conversions of leads captured on this domain."
+    status: EnumFilter[DeliveryStatus] | None = strawberry.field(default=None, description="In this state.")
+    platform: EnumFilter[Platform] | None = strawberry.field(default=None, description="To this ad platform.")
+    kind: EnumFilter[OutboxKind] | None = strawberry.field(
+        default=None, description="Conversions or retractions."
     )
-    conversion_id: uuid.UUID | None = strawberry.field(default=None, description="Of this conversion.")
-    created: DateTimeRange | None = strawberry.field(default=None, description="Queued in this range.")
+    domain_id: UUIDFilter | None = strawberry.field(default=None, description=DOMAIN)
+    conversion_id: UUIDFilter | None = strawberry.field(default=None, description="Of this conversion.")
+    attempts: IntFilter | None = strawberry.field(default=None, description="Attempts made so far.")
+    created: DateTimeFilter | None = strawberry.field(default=None, description="When it was queued.")
 
 
-@strawberry.input(description="Which delivery attempts: every given condition must hold.")
+@root_filter("Which delivery attempts: every given condition must hold.")
 class PlatformSyncLogFilter:
-    platform: Platform | None = strawberry.field(default=None, description="To this ad platform.")
-    sync_status: SyncState | None = strawberry.field(
+    platform: EnumFilter[Platform] | None = strawberry.field(default=None, description="To this ad platform.")
+    sync_status: EnumFilter[SyncState] | None = strawberry.field(
         default=None, description="With this outcome: PENDING, SUCCESS or FAILED."
     )
-    conversion_id: uuid.UUID | None = strawberry.field(default=None, description="Of this conversion.")
-    domain_id: uuid.UUID | None = strawberry.field(
-        default=None, description="Of conversions of leads captured on this domain."
+    conversion_id: UUIDFilter | None = strawberry.field(default=None, description="Of this conversion.")
+    domain_id: UUIDFilter | None = strawberry.field(default=None, description=DOMAIN)
+    http_status_code: IntFilter | None = strawberry.field(
+        default=None, description="The platform's HTTP answer; null when none came."
     )
-    created: DateTimeRange | None = strawberry.field(default=None, description="Made in this range.")
+    created: DateTimeFilter | None = strawberry.field(default=None, description="When it was made.")
 
 
-@strawberry.input(description="Which lead deliveries to CRMs and webhooks: every given condition must hold.")
+@root_filter("Which lead deliveries to CRMs and webhooks: every given condition must hold.")
 class IntegrationLogFilter:
-    status: str | None = strawberry.field(default=None, description="pending, success or failed.")
-    integration_type: str | None = strawberry.field(
+    status: StringFilter | None = strawberry.field(default=None, description="pending, success or failed.")
+    integration_type: StringFilter | None = strawberry.field(
         default=None, description="crm, webhook, email or analytics."
     )
-    lead_id: uuid.UUID | None = strawberry.field(default=None, description="Of this lead.")
-    domain_id: uuid.UUID | None = strawberry.field(
+    integration_name: StringFilter | None = strawberry.field(default=None, description="The CRM's name.")
+    lead_id: UUIDFilter | None = strawberry.field(default=None, description="Of this lead.")
+    domain_id: UUIDFilter | None = strawberry.field(
         default=None, description="Of leads captured on this domain."
     )
-    created: DateTimeRange | None = strawberry.field(default=None, description="Queued in this range.")
+    error_message: SearchableStringFilter | None = strawberry.field(
+        default=None, description="The last failure's message."
+    )
+    created: DateTimeFilter | None = strawberry.field(default=None, description="When it was queued.")
 
 
-def lead_on_domain(lead_id: InstrumentedAttribute[uuid.UUID], domain_id: uuid.UUID) -> ColumnElement[bool]:
+def _lead_on_domain(lead_id: InstrumentedAttribute[uuid.UUID]) -> Via:
+    """Conditions on the session that captured the lead `lead_id` (its domain)."""
     lead, s = models.Lead, models.Session
-    return exists(
-        select(lead.lead_id)
-        .join(s, s.session_id == lead.session_id)
-        .where(lead.lead_id == lead_id, s.domain_id == domain_id)
-    )
+
+    def link(conditions: list[ColumnElement[bool]]) -> ColumnElement[bool]:
+        captured = select(lead.lead_id).join(s, s.session_id == lead.session_id)
+        return exists(captured.where(lead.lead_id == lead_id, *conditions))
+
+    return Via(link)
 
 
-def conversion_on_domain(
-    conversion_id: InstrumentedAttribute[uuid.UUID], domain_id: uuid.UUID
-) -> ColumnElement[bool]:
-    c = models.OfflineConversion
-    return exists(
-        select(c.conversion_id).where(c.conversion_id == conversion_id, lead_on_domain(c.lead_id, domain_id))
-    )
+def _conversion_on_domain(conversion_id: InstrumentedAttribute[uuid.UUID]) -> Via:
+    """Conditions on the session that captured the lead of the conversion `conversion_id`."""
+    c, lead = models.OfflineConversion, _lead_on_domain(models.OfflineConversion.lead_id)
+
+    def link(conditions: list[ColumnElement[bool]]) -> ColumnElement[bool]:
+        return exists(select(c.conversion_id).where(c.conversion_id == conversion_id, lead.link(conditions)))
+
+    return Via(link)
 
 
-def delivery_filters(value: ConversionDeliveryFilter | None) -> list[ColumnElement[bool]]:
-    if value is None:
-        return []
-    o = models.ConversionOutbox
-    given = ((o.status, value.status), (o.platform, value.platform), (o.kind, value.kind))
-    clauses = [column == wanted.value for column, wanted in given if wanted is not None]
-    if value.conversion_id is not None:
-        clauses.append(o.conversion_id == value.conversion_id)
-    if value.domain_id is not None:
-        clauses.append(conversion_on_domain(o.conversion_id, value.domain_id))
-    return clauses + in_range(o.created_at, value.created)
-
-
-def sync_log_filters(value: PlatformSyncLogFilter | None) -> list[ColumnElement[bool]]:
-    if value is None:
-        return []
-    log = models.PlatformSyncLog
-    given = ((log.platform, value.platform), (log.sync_status, value.sync_status))
-    clauses = [column == wanted.value for column, wanted in given if wanted is not None]
-    if value.conversion_id is not None:
-        clauses.append(log.conversion_id == value.conversion_id)
-    if value.domain_id is not None:
-        clauses.append(conversion_on_domain(log.conversion_id, value.domain_id))
-    return clauses + in_range(log.created_at, value.created)
-
-
-def integration_log_filters(value: IntegrationLogFilter | None) -> list[ColumnElement[bool]]:
-    if value is None:
-        return []
-    log = models.IntegrationLog
-    given = ((log.status, value.status), (log.integration_type, value.integration_type))
-    clauses = [column == wanted for column, wanted in given if wanted is not None]
-    if value.lead_id is not None:
-        clauses.append(log.lead_id == value.lead_id)
-    if value.domain_id is not None:
-        clauses.append(lead_on_domain(log.lead_id, value.domain_id))
-    return clauses + in_range(log.created_at, value.created)
+OUTBOX, SYNC_LOG, INTEGRATION_LOG = models.ConversionOutbox, models.PlatformSyncLog, models.IntegrationLog
+DELIVERIES = FilterSpec(
+    {
+        "status": Column(OUTBOX.status),
+        "platform": Column(OUTBOX.platform),
+        "kind": Column(OUTBOX.kind),
+        "domain_id": Column(models.Session.domain_id, _conversion_on_domain(OUTBOX.conversion_id)),
+        "conversion_id": Column(OUTBOX.conversion_id),
+        "attempts": Column(OUTBOX.attempts),
+        "created": Column(OUTBOX.created_at),
+    }
+)
+SYNC_LOGS = FilterSpec(
+    {
+        "platform": Column(SYNC_LOG.platform),
+        "sync_status": Column(SYNC_LOG.sync_status),
+        "conversion_id": Column(SYNC_LOG.conversion_id),
+        "domain_id": Column(models.Session.domain_id, _conversion_on_domain(SYNC_LOG.conversion_id)),
+        "http_status_code": Column(SYNC_LOG.http_status_code),
+        "created": Column(SYNC_LOG.created_at),
+    }
+)
+INTEGRATION_LOGS = FilterSpec(
+    {
+        "status": Column(INTEGRATION_LOG.status),
+        "integration_type": Column(INTEGRATION_LOG.integration_type),
+        "integration_name": Column(INTEGRATION_LOG.integration_name),
+        "lead_id": Column(INTEGRATION_LOG.lead_id),
+        "domain_id": Column(models.Session.domain_id, _lead_on_domain(INTEGRATION_LOG.lead_id)),
+        "error_message": Column(INTEGRATION_LOG.error_message),
+        "created": Column(INTEGRATION_LOG.created_at),
+    }
+)
 
 
 @strawberry.type
 class DeliveryQuery:
     @strawberry.field(
         description="Deliveries of conversions (and retractions) to the ad platforms, latest queued first.",
-        metadata=reads(RootList(models.ConversionOutbox, orderings.DELIVERIES)),
+        metadata=reads(RootList(models.ConversionOutbox, orderings.DELIVERIES, where=DELIVERIES.where)),
     )
     async def conversion_deliveries(
         self,
@@ -132,7 +148,7 @@ class DeliveryQuery:
         page = await root_connection(
             info,
             models.ConversionOutbox,
-            delivery_filters(filter),
+            DELIVERIES.where(filter),
             orderings.DELIVERIES,
             first,
             after,
@@ -143,7 +159,7 @@ class DeliveryQuery:
 
     @strawberry.field(
         description="Every request made to the ad platforms, latest first.",
-        metadata=reads(RootList(models.PlatformSyncLog, orderings.LATEST_SYNC_LOGS)),
+        metadata=reads(RootList(models.PlatformSyncLog, orderings.LATEST_SYNC_LOGS, where=SYNC_LOGS.where)),
     )
     async def platform_sync_logs(
         self,
@@ -157,7 +173,7 @@ class DeliveryQuery:
         page = await root_connection(
             info,
             models.PlatformSyncLog,
-            sync_log_filters(filter),
+            SYNC_LOGS.where(filter),
             orderings.LATEST_SYNC_LOGS,
             first,
             after,
@@ -168,7 +184,9 @@ class DeliveryQuery:
 
     @strawberry.field(
         description="Deliveries of leads to CRMs and webhooks, latest queued first.",
-        metadata=reads(RootList(models.IntegrationLog, orderings.INTEGRATION_LOGS)),
+        metadata=reads(
+            RootList(models.IntegrationLog, orderings.INTEGRATION_LOGS, where=INTEGRATION_LOGS.where)
+        ),
     )
     async def integration_logs(
         self,
@@ -182,7 +200,7 @@ class DeliveryQuery:
         page = await root_connection(
             info,
             models.IntegrationLog,
-            integration_log_filters(filter),
+            INTEGRATION_LOGS.where(filter),
             orderings.INTEGRATION_LOGS,
             first,
             after,

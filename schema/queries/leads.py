@@ -1,21 +1,34 @@
 """Root fields for leads and offline conversions."""
 
 import enum
+import json
 import uuid
+from typing import Any
 
 import strawberry
-from sqlalchemy import ColumnElement, String, exists, literal, or_, select
+from sqlalchemy import ColumnElement, String, exists, literal, literal_column, or_, select
 
 import models
-from loaders.keyset import Ordering, asc, desc
+from loaders.keyset import Ordering
 from loaders.relation import Lookup, RootList, RootLookups, reads
 from models.enums import Platform
 from resolvers import orderings
 from resolvers.context import Info
 from resolvers.errors import ArgumentError
+from resolvers.filters import Column, FilterSpec, Via, ordering
 from resolvers.pages import first_row, root_connection
 from resolvers.personal_data import email_lookup_hash
-from schema.inputs import DateTimeRange, OrderDirection, in_range, utm_matches
+from schema.filters import (
+    BooleanFilter,
+    DateTimeFilter,
+    DecimalFilter,
+    IntFilter,
+    SearchableStringFilter,
+    StringFilter,
+    UUIDFilter,
+    root_filter,
+)
+from schema.inputs import OrderDirection
 from schema.node import exposed, lookup
 from schema.pagination import Connection
 from schema.personal import refuse_personal_lookup
@@ -25,18 +38,26 @@ from schema.types.leads import Lead
 LOOKUPS = ("leadId", "externalId", "email")
 
 
-@strawberry.input(description="Which leads: every given condition must hold.")
+@root_filter("Which leads: every given condition must hold.")
 class LeadFilter:
-    domain_id: uuid.UUID | None = strawberry.field(default=None, description="Captured on this domain.")
-    current_stage: str | None = strawberry.field(default=None, description="Name of the latest stage.")
-    score: str | None = strawberry.field(default=None, description="This lead score, e.g. A.")
-    created: DateTimeRange | None = strawberry.field(default=None, description="Captured in this range.")
-    utm_source: str | None = strawberry.field(default=None, description="Attributed to this utm_source.")
-    utm_medium: str | None = strawberry.field(default=None, description="Attributed to this utm_medium.")
-    utm_campaign: str | None = strawberry.field(default=None, description="Attributed to this utm_campaign.")
-    is_business_email: bool | None = strawberry.field(default=None, description="Corporate e-mail or not.")
+    lead_id: UUIDFilter | None = strawberry.field(default=None, description="The lead's id.")
+    domain_id: UUIDFilter | None = strawberry.field(default=None, description="Captured on this domain.")
+    current_stage: StringFilter | None = strawberry.field(
+        default=None, description="Name of the latest stage."
+    )
+    score: StringFilter | None = strawberry.field(default=None, description="The lead score, e.g. A.")
+    created: DateTimeFilter | None = strawberry.field(default=None, description="When it was captured.")
+    time_to_conversion: IntFilter | None = strawberry.field(
+        default=None, description="Seconds from the first visit to the capture."
+    )
+    utm_source: StringFilter | None = strawberry.field(default=None, description="Attributed utm_source.")
+    utm_medium: StringFilter | None = strawberry.field(default=None, description="Attributed utm_medium.")
+    utm_campaign: SearchableStringFilter | None = strawberry.field(
+        default=None, description="Attributed utm_campaign."
+    )
+    is_business_email: BooleanFilter | None = strawberry.field(default=None, description="Corporate e-mail.")
     has_conversion: bool | None = strawberry.field(default=None, description="Has an offline conversion.")
-    external_id: str | None = strawberry.field(default=None, description="This CRM id.")
+    external_id: StringFilter | None = strawberry.field(default=None, description="The CRM id.")
 
 
 @strawberry.enum(description="What leads are sorted by (ties broken by lead id).")
@@ -51,7 +72,7 @@ class LeadOrder:
     direction: OrderDirection = strawberry.field(default=OrderDirection.DESC, description="Direction.")
 
 
-@strawberry.input(description="Which offline conversions: every given condition must hold.")
+@root_filter("Which offline conversions: every given condition must hold.")
 class OfflineConversionFilter:
     platform: Platform | None = strawberry.field(
         default=None, description="Known to this platform (in this syncStatus when given)."
@@ -59,11 +80,14 @@ class OfflineConversionFilter:
     sync_status: SyncState | None = strawberry.field(
         default=None, description="In this state on `platform`, or on any platform when none is given."
     )
-    conversion_name: str | None = strawberry.field(default=None, description="This conversion action.")
-    conversion_date: DateTimeRange | None = strawberry.field(
-        default=None, description="Closed in this range."
+    conversion_name: StringFilter | None = strawberry.field(
+        default=None, description="The conversion action."
     )
-    lead_id: uuid.UUID | None = strawberry.field(default=None, description="Of this lead.")
+    conversion_date: DateTimeFilter | None = strawberry.field(
+        default=None, description="When the sale closed."
+    )
+    conversion_value: DecimalFilter | None = strawberry.field(default=None, description="The sale's value.")
+    lead_id: UUIDFilter | None = strawberry.field(default=None, description="The lead's id.")
 
 
 @strawberry.enum(description="What offline conversions are sorted by (ties broken by conversion id).")
@@ -86,71 +110,78 @@ def latest_stage_name() -> ColumnElement[str]:
     return latest.order_by(*orderings.LATEST_STAGE.clauses()).limit(1).scalar_subquery()
 
 
-def lead_filters(value: LeadFilter | None) -> list[ColumnElement[bool]]:
-    if value is None:
-        return []
-    lead, s, u = models.Lead, models.Session, models.UtmTracking
-    clauses: list[ColumnElement[bool]] = []
-    if value.domain_id is not None:
-        domain = s.session_id == lead.session_id, s.domain_id == value.domain_id
-        clauses.append(exists(select(s.session_id).where(*domain)))
-    if value.current_stage is not None:
-        clauses.append(latest_stage_name().is_not_distinct_from(value.current_stage))
-    if value.score is not None:
-        clauses.append(lead.lead_score == value.score)
-    clauses += in_range(lead.created_at, value.created)
-    utm = utm_matches(value.utm_source, value.utm_medium, value.utm_campaign)
-    if utm:
-        clauses.append(exists(select(u.tracking_id).where(u.tracking_id == lead.utm_tracking_id, *utm)))
-    if value.is_business_email is not None:
-        clauses.append(lead.is_business_email.is_(value.is_business_email))
-    if value.has_conversion is not None:
-        c = models.OfflineConversion
-        converted = exists(select(c.conversion_id).where(c.lead_id == lead.lead_id))
-        clauses.append(converted if value.has_conversion else ~converted)
-    if value.external_id is not None:
-        clauses.append(lead.external_id == value.external_id)
-    return clauses
+def _utm_of_lead(conditions: list[ColumnElement[bool]]) -> ColumnElement[bool]:
+    u = models.UtmTracking
+    return exists(select(u.tracking_id).where(u.tracking_id == models.Lead.utm_tracking_id, *conditions))
 
 
-def conversion_filters(value: OfflineConversionFilter | None) -> list[ColumnElement[bool]]:
-    if value is None:
-        return []
+def _session_of_lead(conditions: list[ColumnElement[bool]]) -> ColumnElement[bool]:
+    s = models.Session
+    return exists(select(s.session_id).where(s.session_id == models.Lead.session_id, *conditions))
+
+
+def _has_conversion(wanted: bool, _where: str) -> ColumnElement[bool]:
     c = models.OfflineConversion
-    clauses: list[ColumnElement[bool]] = []
+    converted = exists(select(c.conversion_id).where(c.lead_id == models.Lead.lead_id))
+    return converted if wanted else ~converted
+
+
+UTM_OF_LEAD = Via(_utm_of_lead)
+LEADS = FilterSpec(
+    {
+        "lead_id": Column(models.Lead.lead_id),
+        "domain_id": Column(models.Session.domain_id, Via(_session_of_lead)),
+        "current_stage": Column(latest_stage_name()),
+        "score": Column(models.Lead.lead_score),
+        "created": Column(models.Lead.created_at),
+        "time_to_conversion": Column(models.Lead.time_to_conversion),
+        "utm_source": Column(models.UtmTracking.utm_source, UTM_OF_LEAD),
+        "utm_medium": Column(models.UtmTracking.utm_medium, UTM_OF_LEAD),
+        "utm_campaign": Column(models.UtmTracking.utm_campaign, UTM_OF_LEAD),
+        "is_business_email": Column(models.Lead.is_business_email),
+        "has_conversion": _has_conversion,
+        "external_id": Column(models.Lead.external_id),
+    }
+)
+
+
+def _json_literal(value: dict[str, str]) -> ColumnElement[Any]:
+    # Inlined (enum names only): both read paths then send the same statement, with no JSON parameter.
+    return literal_column("'" + json.dumps(value).replace("'", "''") + "'::jsonb")
+
+
+def _sync_state(value: OfflineConversionFilter) -> list[ColumnElement[bool]]:
+    c = models.OfflineConversion
     platform, state = value.platform, value.sync_status
     if platform is not None and state is not None:
         # The key inlined, not bound, so the expression index on (sync_status ->> 'google_ads') applies.
         key = literal(platform.value, String, literal_execute=True)
-        clauses.append(c.sync_status[key].astext == state.value)
-    elif platform is not None:
-        clauses.append(c.sync_status.has_key(platform.value))
-    elif state is not None:
+        return [c.sync_status[key].astext == state.value]
+    if platform is not None:
+        return [c.sync_status.has_key(platform.value)]
+    if state is not None:
         # One @> per platform so the GIN (jsonb_path_ops) index serves each branch.
-        clauses.append(or_(*(c.sync_status.contains({p.value: state.value}) for p in Platform)))
-    if value.conversion_name is not None:
-        clauses.append(c.conversion_name == value.conversion_name)
-    clauses += in_range(c.conversion_date, value.conversion_date)
-    if value.lead_id is not None:
-        clauses.append(c.lead_id == value.lead_id)
-    return clauses
+        return [or_(*(c.sync_status.op("@>")(_json_literal({p.value: state.value})) for p in Platform))]
+    return []
 
 
-def lead_ordering(order: LeadOrder | None) -> Ordering:
-    if order is None:
-        return orderings.LEADS
-    make = asc if order.direction is OrderDirection.ASC else desc
-    column = getattr(models.Lead, order.field.value)
-    return make(f"{order.field.value}_{order.direction.value}", column, models.Lead.lead_id)
+CONVERSIONS = FilterSpec(
+    {
+        "conversion_name": Column(models.OfflineConversion.conversion_name),
+        "conversion_date": Column(models.OfflineConversion.conversion_date),
+        "conversion_value": Column(models.OfflineConversion.conversion_value),
+        "lead_id": Column(models.OfflineConversion.lead_id),
+    },
+    _sync_state,
+)
 
 
-def conversion_ordering(order: OfflineConversionOrder | None) -> Ordering:
-    if order is None:
-        return orderings.OFFLINE_CONVERSIONS
-    c = models.OfflineConversion
-    make = asc if order.direction is OrderDirection.ASC else desc
-    column = getattr(c, order.field.value)
-    return make(f"{order.field.value}_{order.direction.value}", column, c.conversion_id)
+def lead_ordering(keys: list[LeadOrder] | None) -> Ordering:
+    return ordering(models.Lead, orderings.LEADS, keys)
+
+
+def conversion_ordering(keys: list[OfflineConversionOrder] | None) -> Ordering:
+    return ordering(models.OfflineConversion, orderings.OFFLINE_CONVERSIONS, keys)
 
 
 def one_lookup(lead_id: uuid.UUID | None, external_id: str | None, email: str | None) -> str:
@@ -200,20 +231,20 @@ class LeadQuery:
 
     @strawberry.field(
         description="Leads matching a filter, latest first unless orderBy says otherwise.",
-        metadata=reads(RootList(models.Lead, orderings.LEADS)),
+        metadata=reads(RootList(models.Lead, orderings.LEADS, where=LEADS.where, order=lead_ordering)),
     )
     async def leads(
         self,
         info: Info,
         filter: LeadFilter | None = None,
-        order_by: LeadOrder | None = None,
+        order_by: list[LeadOrder] | None = None,
         first: int | None = None,
         after: str | None = None,
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[Lead]:
         page = await root_connection(
-            info, models.Lead, lead_filters(filter), lead_ordering(order_by), first, after, last, before
+            info, models.Lead, LEADS.where(filter), lead_ordering(order_by), first, after, last, before
         )
         return Connection(page=page)
 
@@ -226,13 +257,20 @@ class LeadQuery:
 
     @strawberry.field(
         description="Offline conversions matching a filter, latest sale first unless orderBy says otherwise.",
-        metadata=reads(RootList(models.OfflineConversion, orderings.OFFLINE_CONVERSIONS)),
+        metadata=reads(
+            RootList(
+                models.OfflineConversion,
+                orderings.OFFLINE_CONVERSIONS,
+                where=CONVERSIONS.where,
+                order=conversion_ordering,
+            )
+        ),
     )
     async def offline_conversions(
         self,
         info: Info,
         filter: OfflineConversionFilter | None = None,
-        order_by: OfflineConversionOrder | None = None,
+        order_by: list[OfflineConversionOrder] | None = None,
         first: int | None = None,
         after: str | None = None,
         last: int | None = None,
@@ -241,7 +279,7 @@ class LeadQuery:
         page = await root_connection(
             info,
             models.OfflineConversion,
-            conversion_filters(filter),
+            CONVERSIONS.where(filter),
             conversion_ordering(order_by),
             first,
             after,

@@ -7,13 +7,23 @@ import strawberry
 from sqlalchemy import ColumnElement, exists, select
 
 import models
-from loaders.keyset import Ordering, asc, desc
+from loaders.keyset import Ordering
 from loaders.relation import Lookup, RootList, RootLookups, reads
 from resolvers import orderings
 from resolvers.context import Info
 from resolvers.errors import ArgumentError
+from resolvers.filters import Column, FilterSpec, Via, ordering
 from resolvers.pages import root_connection
-from schema.inputs import DateTimeRange, OrderDirection, in_range, utm_matches
+from schema.filters import (
+    BooleanFilter,
+    DateTimeFilter,
+    IntFilter,
+    SearchableStringFilter,
+    StringFilter,
+    UUIDFilter,
+    root_filter,
+)
+from schema.inputs import OrderDirection
 from schema.node import Node, exposed, load_node, load_nodes, lookup
 from schema.pagination import Connection
 from schema.types.tracking import Domain, LandingPage, Session, VisitorJourney
@@ -21,15 +31,19 @@ from schema.types.tracking import Domain, LandingPage, Session, VisitorJourney
 MAX_NODES = 100
 
 
-@strawberry.input(description="Which sessions: every given condition must hold.")
+@root_filter("Which sessions: every given condition must hold.")
 class SessionFilter:
-    domain_id: uuid.UUID | None = None
-    visitor_id: str | None = None
-    converted: bool | None = None
-    started: DateTimeRange | None = None
-    utm_source: str | None = None
-    utm_medium: str | None = None
-    utm_campaign: str | None = None
+    session_id: StringFilter | None = strawberry.field(default=None, description="The session's id.")
+    domain_id: UUIDFilter | None = strawberry.field(default=None, description="On this domain.")
+    visitor_id: StringFilter | None = strawberry.field(default=None, description="Of this visitor.")
+    converted: BooleanFilter | None = strawberry.field(default=None, description="Ended in a lead or not.")
+    started: DateTimeFilter | None = strawberry.field(default=None, description="When it started.")
+    total_page_views: IntFilter | None = strawberry.field(default=None, description="Pages it viewed.")
+    utm_source: StringFilter | None = strawberry.field(default=None, description="A UTM capture has it.")
+    utm_medium: StringFilter | None = strawberry.field(default=None, description="A UTM capture has it.")
+    utm_campaign: SearchableStringFilter | None = strawberry.field(
+        default=None, description="A UTM capture has it."
+    )
 
 
 @strawberry.enum(description="What sessions are sorted by (ties broken by session id).")
@@ -45,30 +59,30 @@ class SessionOrder:
     direction: OrderDirection = OrderDirection.DESC
 
 
-def session_filters(value: SessionFilter | None) -> list[ColumnElement[bool]]:
-    if value is None:
-        return []
-    s, u = models.Session, models.UtmTracking
-    clauses: list[ColumnElement[bool]] = []
-    if value.domain_id is not None:
-        clauses.append(s.domain_id == value.domain_id)
-    if value.visitor_id is not None:
-        clauses.append(s.visitor_id == value.visitor_id)
-    if value.converted is not None:
-        clauses.append(s.converted.is_(value.converted))
-    clauses += in_range(s.started_at, value.started)
-    utm = utm_matches(value.utm_source, value.utm_medium, value.utm_campaign)
-    if utm:
-        clauses.append(exists(select(u.tracking_id).where(u.session_id == s.session_id, *utm)))
-    return clauses
+def _utm_of_session(conditions: list[ColumnElement[bool]]) -> ColumnElement[bool]:
+    u = models.UtmTracking
+    return exists(select(u.tracking_id).where(u.session_id == models.Session.session_id, *conditions))
 
 
-def session_ordering(order: SessionOrder | None) -> Ordering:
-    if order is None:
-        return orderings.SESSIONS
-    column = getattr(models.Session, order.field.value)
-    make = asc if order.direction is OrderDirection.ASC else desc
-    return make(f"{order.field.value}_{order.direction.value}", column, models.Session.session_id)
+UTM_OF_SESSION = Via(_utm_of_session)
+SESSIONS = FilterSpec(
+    {
+        "session_id": Column(models.Session.session_id),
+        "domain_id": Column(models.Session.domain_id),
+        "visitor_id": Column(models.Session.visitor_id),
+        "converted": Column(models.Session.converted),
+        "started": Column(models.Session.started_at),
+        "total_page_views": Column(models.Session.total_page_views),
+        "utm_source": Column(models.UtmTracking.utm_source, UTM_OF_SESSION),
+        "utm_medium": Column(models.UtmTracking.utm_medium, UTM_OF_SESSION),
+        "utm_campaign": Column(models.UtmTracking.utm_campaign, UTM_OF_SESSION),
+    }
+)
+session_filters = SESSIONS.where
+
+
+def session_ordering(keys: list[SessionOrder] | None) -> Ordering:
+    return ordering(models.Session, orderings.SESSIONS, keys)
 
 
 @strawberry.type
@@ -157,13 +171,15 @@ class TrackingQuery:
 
     @strawberry.field(
         description="Sessions matching a filter, latest first unless orderBy says otherwise.",
-        metadata=reads(RootList(models.Session, orderings.SESSIONS)),
+        metadata=reads(
+            RootList(models.Session, orderings.SESSIONS, where=SESSIONS.where, order=session_ordering)
+        ),
     )
     async def sessions(
         self,
         info: Info,
         filter: SessionFilter | None = None,
-        order_by: SessionOrder | None = None,
+        order_by: list[SessionOrder] | None = None,
         first: int | None = None,
         after: str | None = None,
         last: int | None = None,
@@ -172,7 +188,7 @@ class TrackingQuery:
         page = await root_connection(
             info,
             models.Session,
-            session_filters(filter),
+            SESSIONS.where(filter),
             session_ordering(order_by),
             first,
             after,

@@ -16,8 +16,9 @@ PAGE = """query ($filter: TransactionFilter) {
 TOTAL = "utmSource utmMedium utmCampaign utmContent affiliate bucket count value"
 
 
-def transactions(client: httpx.Client, filter: dict[str, str]) -> dict[str, Any]:
-    answer = client.post("/graphql", json={"query": PAGE, "variables": {"filter": filter}}).json()
+def transactions(client: httpx.Client, equal: dict[str, str]) -> dict[str, Any]:
+    filter_ = {name: {"eq": value} for name, value in equal.items()}
+    answer = client.post("/graphql", json={"query": PAGE, "variables": {"filter": filter_}}).json()
     assert "errors" not in answer, answer
     return dict(answer["data"]["transactions"])
 
@@ -110,7 +111,7 @@ def test_transaction_totals_take_the_filter(report_server: LiveServer, report_db
             "transactionTotals",
             TOTAL,
             groupBy=("[GroupKey!]!", ["AFFILIATE"]),
-            filter=("TransactionFilter", {"utmSource": "google"}),
+            filter=("TransactionFilter", {"utmSource": {"eq": "google"}}),
         )
     assert [(r["affiliate"], r["count"], Decimal(r["value"])) for r in answer["rows"]] == [
         (r["affiliate"], r["count"], r["value"]) for r in wanted
@@ -134,7 +135,7 @@ def test_session_totals_by_campaign_and_week(report_server: LiveServer, report_d
             "sessionTotals",
             TOTAL,
             groupBy=("[GroupKey!]!", ["UTM_CAMPAIGN", "WEEK"]),
-            filter=("SessionFilter", {"domainId": str(domain)}),
+            filter=("SessionFilter", {"domainId": {"eq": str(domain)}}),
             period=("ReportPeriod", {"timeZone": "UTC"}),
         )
     assert [(r["utmCampaign"], r["bucket"], r["count"], r["value"]) for r in answer["rows"]] == [

@@ -65,8 +65,9 @@ def query(client: httpx.Client, document: str, variables: dict[str, Any]) -> dic
     return data
 
 
-def deliveries(client: httpx.Client, **filter: Any) -> dict[str, Any]:
-    found: dict[str, Any] = query(client, DELIVERIES, {"filter": filter})["conversionDeliveries"]
+def deliveries(client: httpx.Client, **equal: Any) -> dict[str, Any]:
+    filter_ = {name: {"eq": value} for name, value in equal.items()}
+    found: dict[str, Any] = query(client, DELIVERIES, {"filter": filter_})["conversionDeliveries"]
     return found
 
 
@@ -224,10 +225,14 @@ def test_sync_logs_and_integration_logs_have_root_lists_with_filters(
         everything = query(client, logs_query, {})
         assert everything["platformSyncLogs"]["totalCount"] == 4  # per domain: a 500, then its retry
         one_domain = query(
-            client, logs_query, {"f": {"domainId": str(site.domain_id), "syncStatus": "FAILED"}}
+            client,
+            logs_query,
+            {"f": {"domainId": {"eq": str(site.domain_id)}, "syncStatus": {"eq": "FAILED"}}},
         )
         assert [n["httpStatusCode"] for n in one_domain["platformSyncLogs"]["nodes"]] == [500]
-        failed = query(client, logs_query, {"g": {"status": "failed", "domainId": str(site.domain_id)}})
+        failed = query(
+            client, logs_query, {"g": {"status": {"eq": "failed"}, "domainId": {"eq": str(site.domain_id)}}}
+        )
         assert failed["integrationLogs"]["nodes"] == [
             {
                 "leadId": str(lead.lead_id),
@@ -236,7 +241,7 @@ def test_sync_logs_and_integration_logs_have_root_lists_with_filters(
                 "errorMessage": "HTTP 502",
             }
         ]
-        none = query(client, logs_query, {"g": {"domainId": str(other.domain_id)}})
+        none = query(client, logs_query, {"g": {"domainId": {"eq": str(other.domain_id)}}})
         assert none["integrationLogs"]["totalCount"] == 0
 
 

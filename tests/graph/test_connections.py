@@ -94,7 +94,7 @@ def test_filter_by_utm_campaign_and_range_matches_sql(
         "SELECT utm_campaign, count(DISTINCT session_id) FROM utm_tracking "
         "WHERE utm_campaign IS NOT NULL GROUP BY 1 ORDER BY 2 DESC LIMIT 1",
     )[0]
-    data = gql(seeded_server, key, SESSIONS_PAGE, first=1, filter={"utmCampaign": campaign})
+    data = gql(seeded_server, key, SESSIONS_PAGE, first=1, filter={"utmCampaign": {"eq": campaign}})
     assert data["data"]["sessions"]["totalCount"] == count
     converted = sql(
         seeded_db_url,
@@ -105,7 +105,7 @@ def test_filter_by_utm_campaign_and_range_matches_sql(
         key,
         SESSIONS_PAGE,
         first=1,
-        filter={"converted": True, "started": {"from": "2000-01-01T00:00:00+00:00"}},
+        filter={"converted": {"eq": True}, "started": {"gte": "2000-01-01T00:00:00+00:00"}},
     )
     assert recent["data"]["sessions"]["totalCount"] >= converted
 
@@ -176,7 +176,7 @@ def test_viewer_sees_no_personal_data_other_reading_roles_do(
     seeded_server: LiveServer, make_seeded_key: KeyMaker, role: str
 ) -> None:
     query = """{
-      sessions(first: 30, filter: {utmSource: "google"}) {
+      sessions(first: 30, filter: {utmSource: {eq: "google"}}) {
         nodes { utmTrackings { nodes { clientIp userAgent utmSource } } leads { nodes { name email phone } } }
       }
       customers(first: 5) { nodes { name email phone document } }

@@ -177,6 +177,8 @@ LOOKUPS = [
     ('{ transactions(filter: {customerEmail: "cliente@exemplo.com"}) { totalCount } }', {}),
     ("query($f: TransactionFilter) { transactions(filter: $f) { totalCount } }",
      {"f": {"customerEmail": "cliente@exemplo.com"}}),
+    ("query($f: TransactionFilter) { transactions(filter: $f) { totalCount } }",
+     {"f": {"or": [{"platform": {"eq": "hotmart"}}, {"not": {"customerEmail": "cliente@exemplo.com"}}]}}),
     ('{ analytics { paymentFailures(customerEmail: "cliente@exemplo.com") { rows { platform } } } }', {}),
     ('{ analytics { customerInvoices(customerEmail: "cliente@exemplo.com") { rows { platform } } } }', {}),
 ]  # fmt: skip

@@ -11,7 +11,7 @@ from tests.mutations.graphql import CHANGE_LEAD_STAGE, REGISTER_OFFLINE_CONVERSI
 LEAD = """query($id: UUID!) { lead(leadId: $id) {
   currentStage { stageName } stages { nodes { stageName } } } }"""
 WON_LEADS = """query($after: String) {
-  leads(filter: {currentStage: "won"}, first: 100, after: $after) {
+  leads(filter: {currentStage: {eq: "won"}}, first: 100, after: $after) {
     nodes { leadId } pageInfo { hasNextPage endCursor } } }"""
 
 

@@ -27,7 +27,7 @@ query ($transactionId: String!, $platform: String!) {
 """
 
 TRANSACTION_PAGE = """
-query ($filter: TransactionFilter, $orderBy: TransactionOrder, $first: Int, $after: String) {
+query ($filter: TransactionFilter, $orderBy: [TransactionOrder!], $first: Int, $after: String) {
   transactions(filter: $filter, orderBy: $orderBy, first: $first, after: $after) {
     totalCount
     nodes { internalId }
@@ -267,18 +267,18 @@ def test_customer_personal_data_is_masked_for_viewers(
     [
         (
             {
-                "statusCode": "approved",
-                "orderDate": {"from": "2023-01-01T00:00:00-03:00", "to": "2024-01-01T00:00:00-03:00"},
+                "statusCode": {"eq": "approved"},
+                "orderDate": {"gte": "2023-01-01T00:00:00-03:00", "lt": "2024-01-01T00:00:00-03:00"},
             },
             "t.status_id = (SELECT id FROM transaction_statuses WHERE code = 'approved') AND t.order_date >= '2023-01-01T00:00:00-03:00' AND t.order_date < '2024-01-01T00:00:00-03:00'",
         ),
         ({"customerEmail": " Cliente@Exemplo.COM"}, "t.customer_id = 12345"),
         (
-            {"offerCode": "BASICCOURSE"},
+            {"offerCode": {"eq": "BASICCOURSE"}},
             "EXISTS (SELECT 1 FROM platform_sale_offer_history s WHERE s.transaction_id = t.id AND s.code = 'BASICCOURSE')",
         ),
         (
-            {"platform": "hotmart", "trackingSource": "afiliado_marina_costa"},
+            {"platform": {"eq": "hotmart"}, "trackingSource": {"eq": "afiliado_marina_costa"}},
             "t.platform = 'hotmart' AND t.tracking_source = 'afiliado_marina_costa'",
         ),
     ],
@@ -304,11 +304,18 @@ def test_transaction_filters_count_what_sql_counts(
     [
         (None, "order_date DESC, id DESC"),
         ({"field": "OFFER_PRICE", "direction": "ASC"}, "offer_price ASC, id ASC"),
-        ({"field": "CREATED_AT"}, "created_at DESC, id DESC"),
+        ({"field": "CREATED_AT"}, "created_at DESC, id DESC"),  # one object for a list: still taken
+        (
+            [{"field": "OFFER_PRICE", "direction": "ASC"}, {"field": "ORDER_DATE", "direction": "DESC"}],
+            "offer_price ASC, order_date DESC, id DESC",
+        ),
     ],
 )
 def test_paging_forward_returns_every_row_once_in_order(
-    analyst: httpx.Client, seeded_db_url: str, order_by: dict[str, str] | None, sql_order: str
+    analyst: httpx.Client,
+    seeded_db_url: str,
+    order_by: dict[str, str] | list[dict[str, str]] | None,
+    sql_order: str,
 ) -> None:
     expected = rows(seeded_db_url, f"SELECT id FROM transactions ORDER BY {sql_order}")
     seen: list[int] = []

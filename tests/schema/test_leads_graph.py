@@ -168,7 +168,7 @@ def test_current_stage_of_a_page_of_leads_costs_the_same_statements_for_2_or_all
 
 
 LEADS = """
-query($after: String, $filter: LeadFilter, $order: LeadOrder) {
+query($after: String, $filter: LeadFilter, $order: [LeadOrder!]) {
   leads(first: 100, after: $after, filter: $filter, orderBy: $order) {
     totalCount pageInfo { hasNextPage endCursor } nodes { leadId createdAt updatedAt }
   }
@@ -181,7 +181,9 @@ def test_leads_filtered_by_current_stage_won_are_exactly_those_whose_last_stage_
 ) -> None:
     won = {str(r["lead_id"]) for r in sql(seeded_db_url, LATEST_STAGE_SQL) if r["stage_name"] == "won"}
     assert won
-    nodes = every_node(seeded_server, make_seeded_key("viewer"), LEADS, filter={"currentStage": "won"})
+    nodes = every_node(
+        seeded_server, make_seeded_key("viewer"), LEADS, filter={"currentStage": {"eq": "won"}}
+    )
     assert sorted(n["leadId"] for n in nodes) == sorted(won)
 
 
@@ -208,9 +210,9 @@ def test_leads_filters_combine_and_order_by_updated_at(
     )
     assert expected
     filter_ = {
-        "domainId": str(domain_id),
-        "utmSource": source,
-        "isBusinessEmail": True,
+        "domainId": {"eq": str(domain_id)},
+        "utmSource": {"eq": source},
+        "isBusinessEmail": {"eq": True},
         "hasConversion": True,
     }
     order = {"field": "UPDATED_AT", "direction": "ASC"}

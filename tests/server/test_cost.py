@@ -110,8 +110,9 @@ def test_unexpected_errors_in_async_resolvers_are_masked(
         await connection.close()
 
     asyncio.run(break_table())
-    # A filter runs on the Python path: its resolver is async and fails in the database.
-    error = first_error(server, make_key("admin"), '{ leads(filter: {score: "A"}) { totalCount } }')
+    # currentStage runs on the Python path: the leads resolver is async and fails in the database.
+    query = "{ leads(first: 1) { nodes { currentStage { stageName } } } }"
+    error = first_error(server, make_key("admin"), query)
     assert error == {
         "message": "Internal error: it was logged",
         "locations": [{"line": 1, "column": 3}],

@@ -11,7 +11,7 @@ from tests.mutations.db import count
 from tests.server.test_errors import error_of
 
 LEAD_BY_EXTERNAL_ID = "query Lead($externalId: String) { lead(externalId: $externalId) { leadId } }"
-LEADS_CREATED = """query Leads($created: DateTimeRange) {
+LEADS_CREATED = """query Leads($created: DateTimeFilter) {
   leads(filter: {created: $created}) { totalCount } }"""
 CHANGE_STAGE = """mutation Change($input: ChangeLeadStageInput!) {
   changeLeadStage(input: $input) { changed errors { code field message } } }"""
@@ -57,10 +57,10 @@ def test_a_nul_deep_in_a_mutation_input_is_refused_before_anything_is_written(
 def test_a_nul_in_a_literal_names_the_argument_and_the_place_in_it(
     server: LiveServer, make_key: KeyMaker
 ) -> None:
-    query = '{ leads(filter: {externalId: "crm\\u0000-1"}) { totalCount } }'
+    query = '{ leads(filter: {externalId: {eq: "crm\\u0000-1"}}) { totalCount } }'
     error = post(server, make_key("viewer"), query)
-    assert_bad_input(error, "Argument 'filter'", ".externalId", "NUL")
-    assert error["extensions"]["argument"] == "filter.externalId"
+    assert_bad_input(error, "Argument 'filter'", ".externalId.eq", "NUL")
+    assert error["extensions"]["argument"] == "filter.externalId.eq"
 
 
 OFFSETLESS = "2025-03-01T10:00:00"
@@ -73,13 +73,11 @@ def test_filter_times_follow_the_mutations_offset_rule_and_must_fit_in_utc(
 ) -> None:
     key = make_key("viewer")
     problem = "UTC offset" if moment == OFFSETLESS else "out of range"
-    by_variable = post(
-        server, key, LEADS_CREATED, {"created": {"from": "2025-01-01T00:00:00Z", "to": moment}}
-    )
-    assert_bad_input(by_variable, "$created", ".to", problem)
-    by_literal = post(server, key, f'{{ leads(filter: {{created: {{from: "{moment}"}}}}) {{ totalCount }} }}')
-    assert_bad_input(by_literal, "Argument 'filter'", ".created.from", problem)
-    assert by_literal["extensions"]["argument"] == "filter.created.from"
+    by_variable = post(server, key, LEADS_CREATED, {"created": {"gte": "2025-01-01T00:00:00Z", "lt": moment}})
+    assert_bad_input(by_variable, "$created", ".lt", problem)
+    by_literal = post(server, key, f'{{ leads(filter: {{created: {{gte: "{moment}"}}}}) {{ totalCount }} }}')
+    assert_bad_input(by_literal, "Argument 'filter'", ".created.gte", problem)
+    assert by_literal["extensions"]["argument"] == "filter.created.gte"
 
 
 @pytest.mark.parametrize("moment", [OFFSETLESS, *BEYOND_UTC])
@@ -90,7 +88,7 @@ def test_mutation_times_get_the_same_errors(server: LiveServer, make_key: KeyMak
 
 
 def test_times_with_an_offset_or_z_are_taken(server: LiveServer, make_key: KeyMaker) -> None:
-    created = {"from": "2025-01-01T00:00:00Z", "to": "2025-01-01T00:00:00.5-03:00"}
+    created = {"gte": "2025-01-01T00:00:00Z", "lt": "2025-01-01T00:00:00.5-03:00"}
     with server.client(make_key("viewer")) as client:
         answer = client.post("/graphql", json={"query": LEADS_CREATED, "variables": {"created": created}})
     assert answer.json() == {"data": {"leads": {"totalCount": 0}}}

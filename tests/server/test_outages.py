@@ -245,7 +245,7 @@ def test_statement_timeout_is_a_clear_timeout_on_both_read_paths(
 ) -> None:
     key = make_seeded_key("analyst")
     compiled = {"query": "{ leads { totalCount } }"}
-    python = {"query": '{ leads(filter: {score: "A"}) { totalCount } }'}
+    python = {"query": "{ leads(first: 1) { totalCount nodes { currentStage { stageName } } } }"}
     with live_server(seeded_db_url, statement_timeout_ms=300) as live, live.client(key) as client:
         with table_locked(seeded_db_url, "leads"):
             answers = [client.post("/graphql", json=body) for body in (compiled, python)]

@@ -1,0 +1,36 @@
+"""A root list's filter conditions (SQLAlchemy clauses, as the Python path runs them) as compiled SQL text.
+
+The clauses are compiled once per request against a placeholder alias of the root table, with numbered
+parameters; the compiler then names the alias and shifts the numbers to where they sit in its statement.
+"""
+
+import re
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, literal_column, select
+from sqlalchemy.dialects.postgresql import asyncpg
+from sqlalchemy.sql.util import ClauseAdapter
+
+ROW = "rastro_filtered"
+DIALECT = asyncpg.dialect()  # type: ignore[no-untyped-call]
+PARAMETER = re.compile(r"\$(\d+)")
+
+
+def condition_sql(model: type[Any], clauses: list[ColumnElement[bool]]) -> tuple[str, list[Any]]:
+    """The conditions as SQL over the row `rastro_filtered`, with their parameters ($1...) in order."""
+    row = model.__table__.alias(ROW)
+    adapter = ClauseAdapter(row)
+    statement: Select[Any] = (
+        select(literal_column("1")).select_from(row).where(*(adapter.traverse(c) for c in clauses))
+    )
+    compiled = statement.compile(dialect=DIALECT, compile_kwargs={"render_postcompile": True})
+    # The statement is ours: one table, so its first WHERE is the top-level one.
+    condition = str(compiled).split("\nWHERE ", 1)[1]
+    return condition, [compiled.params[name] for name in compiled.positiontup or ()]
+
+
+def place(condition: str, alias: str, first: int) -> str:
+    """The condition over the row `alias`, its parameters numbered from `first` + 1."""
+    # Parameters are bound, so neither the alias nor a `$` can come from a request's values.
+    shifted = PARAMETER.sub(lambda found: f"${first + int(found[1])}", condition)
+    return shifted.replace(f"{ROW}.", f"{alias}.")
