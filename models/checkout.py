@@ -89,6 +89,7 @@ class Transaction(Timestamps, Base):
         Index("idx_transactions_customer_id", "customer_id", "order_date"),
         Index("idx_transactions_status_id", "status_id"),
         Index("idx_transactions_order_date", "order_date"),
+        Index("idx_transactions_offer_price", "offer_price", "id"),
         Index("idx_transactions_tracking_source", "tracking_source"),
     )
 

@@ -21,6 +21,7 @@ class Lead(Timestamps, Base):
         Index("idx_leads_utm_tracking_id", "utm_tracking_id"),
         Index("idx_leads_page_id", "page_id"),
         Index("idx_leads_external_id", "external_id"),
+        Index("idx_leads_lead_score", "lead_score"),
         Index("idx_leads_hashed_email", "hashed_email"),
         Index("idx_leads_hashed_phone", "hashed_phone"),
         Index("idx_leads_created_at", "created_at"),
