@@ -76,7 +76,13 @@ async def closed_loop(
 LUA_COMMON = """
 local thread_no = 0
 local counter = 0
-setup = function(thread) thread_no = thread_no + 1; thread:set("tag", "t" .. thread_no) end
+setup = function(thread)
+  thread_no = thread_no + 1
+  thread:set("tag", "t" .. thread_no)
+  -- wrk's threads count alike: each starts its events at another visitor, so no two calls in flight
+  -- share a session (the floor's calls never do)
+  thread:set("offset", (thread_no - 1) * math.floor(%(visitors)d / 2))
+end
 """
 LUA_VISIT_COLLECT = (
     LUA_COMMON
@@ -108,7 +114,8 @@ LUA_EVENTS_COLLECT = (
     + """
 request = function()
   counter = counter + 1
-  local body = '{"type":"events","url":"%(origin)s/oferta","visitorId":"e-' .. (counter %% %(visitors)d) ..
+  local visitor = (counter + offset) %% %(visitors)d
+  local body = '{"type":"events","url":"%(origin)s/oferta","visitorId":"e-' .. visitor ..
                '","events":%(events)s}'
   return wrk.format("POST", "/collect?key=%(key)s", {["Content-Type"]="text/plain", ["Origin"]="%(origin)s",
                     ["User-Agent"]="%(browser)s"}, body)
