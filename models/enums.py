@@ -50,6 +50,7 @@ class SyncStatus(enum.StrEnum):
     NOT_APPLICABLE = "not_applicable"  # the lead has nothing this platform matches on
     EXPIRED = "expired"
     NOT_CONFIGURED = "not_configured"
+    CANCELED = "canceled"  # the lead was erased (LGPD): never sent
 
 
 class AttemptStatus(enum.StrEnum):

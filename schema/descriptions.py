@@ -274,6 +274,7 @@ DESCRIPTIONS: dict[str, str] = {
     "SyncState.NOT_APPLICABLE": "The lead has nothing this platform matches on (no click id, no contact).",
     "SyncState.EXPIRED": "Outside the platform's window: never sent.",
     "SyncState.NOT_CONFIGURED": NOT_CONFIGURED,
+    "SyncState.CANCELED": "The lead was erased on request (LGPD): never sent.",
     "TransactionOrderField.ORDER_DATE": "When the order was placed.",
     "TransactionOrderField.OFFER_PRICE": "The offer's price at sale time.",
     "TransactionOrderField.CREATED_AT": "When Rastro first stored the transaction.",

@@ -15,7 +15,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Base, DataSubjectErasure
-from models.enums import DeliveryStatus
+from models.enums import DeliveryStatus, SyncStatus
 from resolvers.data_subject.declaration import PERSONAL_TABLES, Erase, PersonalTable
 from resolvers.data_subject.find import Found, find_subject
 from resolvers.data_subject.scrub import Markers, markers_of, scrubbed
@@ -23,10 +23,18 @@ from resolvers.data_subject.subject import Subject
 
 ERASED = "erased on request (LGPD)"
 SET_DIRECTLY = (Erase.NULL, Erase.PLACEHOLDER)
+# Deliveries still due become canceled, and so does the conversion's sync status for their platforms.
 CANCEL_DELIVERIES = text(f"""
-UPDATE conversion_outbox SET status = '{DeliveryStatus.CANCELED}', next_attempt_at = 'infinity',
-       claim_token = NULL, lease_expires_at = NULL, last_error = :why
-WHERE id = ANY(:keys) AND status IN ('pending', 'delivering', 'failed', 'not_configured')
+WITH canceled AS (
+    UPDATE conversion_outbox SET status = '{DeliveryStatus.CANCELED}', next_attempt_at = 'infinity',
+           claim_token = NULL, lease_expires_at = NULL, last_error = :why
+    WHERE id = ANY(:keys) AND status IN ('pending', 'delivering', 'failed', 'not_configured')
+    RETURNING conversion_id, platform, kind
+)
+UPDATE offline_conversions c SET sync_status = c.sync_status || d.states
+FROM (SELECT conversion_id, jsonb_object_agg(platform, '{SyncStatus.CANCELED}') AS states
+      FROM canceled WHERE kind = 'conversion' GROUP BY conversion_id) d
+WHERE c.conversion_id = d.conversion_id
 """)
 # A CRM webhook row parked for good: failed, never due ('infinity'), as the worker reads it.
 PARK_WEBHOOKS = text("""

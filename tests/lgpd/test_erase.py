@@ -42,11 +42,15 @@ def reports(server: LiveServer, key: str) -> dict[str, Any]:
     return dict(body["data"])
 
 
+RELATIONS = """
+SELECT tablename AS t FROM pg_tables WHERE schemaname = 'public'
+UNION ALL SELECT matviewname FROM pg_matviews WHERE schemaname = 'public'
+"""
+
+
 def left_anywhere(url: str, who: Person) -> list[tuple[str, str]]:
-    """(table, secret) for every table of the database whose rows still hold one of the person's values."""
-    tables = [
-        row["t"] for row in fetch(url, "SELECT tablename AS t FROM pg_tables WHERE schemaname = 'public'")
-    ]
+    """(table, secret) for every table and materialized view whose rows still hold one of the person's values."""
+    tables = [row["t"] for row in fetch(url, RELATIONS)]
     found = []
     for table in tables:
         text = "\n".join(row["r"] for row in fetch(url, f"SELECT lower(t::text) AS r FROM {table} t"))
@@ -105,6 +109,12 @@ def test_deliveries_of_an_erased_lead_are_canceled_and_cannot_be_retried(
     (delivery,) = arranged["conversion_outbox"]
     outbox = fetch_one(seeded_db_url, "SELECT * FROM conversion_outbox WHERE id = $1", delivery)
     assert outbox["status"] == "canceled"
+    conversion = fetch_one(
+        seeded_db_url,
+        "SELECT sync_status::text FROM offline_conversions WHERE conversion_id = $1",
+        outbox["conversion_id"],
+    )
+    assert json.loads(conversion["sync_status"]) == {"meta": "canceled"}
     due = fetch(
         seeded_db_url,
         "SELECT 1 FROM conversion_outbox WHERE id = $1 AND next_attempt_at < 'infinity'",
