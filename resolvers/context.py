@@ -53,10 +53,18 @@ class Context:
     # Seals credentials written by admin mutations; None when RASTRO_SECRET_KEY is not set.
     secret_box: SecretBox | None = None
     ingestion: "Ingestion | None" = None
+    # Autocommit sessions on the primary, when reads go to a replica (DATABASE_READ_URL).
+    primary_reads: async_sessionmaker[AsyncSession] | None = None
     loaders: LoaderRegistry = field(init=False)
 
     def __post_init__(self) -> None:
         self.loaders = LoaderRegistry(self.reads)
+
+    def read_own_writes(self) -> None:
+        """From now on this request reads the primary: a replica may not have replayed its writes yet."""
+        if self.primary_reads is not None and self.primary_reads is not self.reads:
+            self.reads = self.primary_reads
+            self.loaders = LoaderRegistry(self.reads)
 
     @property
     def sees_personal_data(self) -> bool:

@@ -209,7 +209,7 @@ class AnalyticsCsv:
             key = parse_authorization(request.headers.get("authorization"))
             if key is None:
                 raise AuthError("Missing API key: send 'Authorization: Bearer <api key>'")
-            principal = await authenticate(state.reads, key, state.principal_cache)
+            principal = await authenticate(state.primary_reads, key, state.principal_cache)
         except AuthError as error:
             raise CsvRequestError(401, error.message, Code.UNAUTHENTICATED) from None
         if principal.role is Role.INGEST:

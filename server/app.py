@@ -16,6 +16,7 @@ from resolvers.compiled.reads import CompiledReads
 from resolvers.ingest.ingestion import Ingestion
 from resolvers.ingest.places import Places
 from resolvers.ingest.visitors import BotFilter, VisitorSalt
+from resolvers.own_writes import ReadOwnWrites
 from schema.cost import CostLimits
 from schema.queries.tracking import MAX_NODES
 from schema.schema import ExtensionFactory, build_schema, cache_extensions, limit_extensions
@@ -80,6 +81,7 @@ def create_app(
             NameArgumentsInValueErrors,
             *cache_extensions(),
             OperationStats,
+            ReadOwnWrites,
             *compiled,
         ]
     )
@@ -100,11 +102,13 @@ def create_app(
         app.state.drain.install()
         app.state.compiled = reads
         app.state.tracer = tracer
-        json_pool = await create_json_pool(database_url, settings, statement_observers)
+        read_url = settings.database_read_url or database_url
+        json_pool = await create_json_pool(read_url, settings, statement_observers)
         if reads is not None:
             reads.pool = json_pool
         app.state.database_url = database_url
-        app.state.engine = create_engine(database_url, settings)
+        app.state.read_url = read_url
+        app.state.engine = create_engine(read_url, settings)
         observe_engine(app.state.engine)
         app.state.write_engine = create_engine(database_url, settings, writes=True)
         observe_engine(app.state.write_engine)
@@ -112,9 +116,13 @@ def create_app(
         app.state.scrape_engine = create_engine(database_url, settings, pooled=False)
         app.state.sessions = create_sessionmaker(app.state.write_engine)
         app.state.reads = create_read_sessionmaker(app.state.engine)
+        # Reads that must see the latest writes (a mutation's payload, API keys): the primary's write pool.
+        app.state.primary_reads = (
+            app.state.reads if read_url == database_url else create_read_sessionmaker(app.state.write_engine)
+        )
         app.state.principal_cache = PrincipalCache(settings.key_cache_seconds)
-        app.state.trusted_documents = TrustedDocuments(app.state.reads, settings.key_cache_seconds)
-        app.state.checkout_accounts = CheckoutAccounts(app.state.reads, settings.key_cache_seconds)
+        app.state.trusted_documents = TrustedDocuments(app.state.primary_reads, settings.key_cache_seconds)
+        app.state.checkout_accounts = CheckoutAccounts(app.state.primary_reads, settings.key_cache_seconds)
         app.state.ingest_rate_limits = IngestRateLimits(
             settings.ingest_rate_per_key, settings.ingest_rate_per_ip
         )

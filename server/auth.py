@@ -177,7 +177,7 @@ class ApiKeyMiddleware:
             if key is not None:
                 app_state = scope["app"].state
                 principal = state["principal"] = await authenticate(
-                    app_state.reads, key, app_state.principal_cache
+                    app_state.primary_reads, key, app_state.principal_cache
                 )
                 if principal.role is Role.INGEST:
                     await self._writes_only(scope, receive, send)

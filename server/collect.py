@@ -62,7 +62,7 @@ async def _principal(request: Request, key: str | None) -> Principal | Response:
         if parsed is None:
             return _error(401, Code.UNAUTHENTICATED, "Missing ingest key: add ?key=<ingest key> to the URL")
         state = request.app.state
-        principal = await authenticate(state.reads, parsed, state.principal_cache)
+        principal = await authenticate(state.primary_reads, parsed, state.principal_cache)
     except AuthError as error:
         return _error(401, Code.UNAUTHENTICATED, error.message)
     if principal.role is not Role.INGEST:

@@ -138,6 +138,7 @@ class RastroGraphQL(GraphQL[Context, None]):
         return Context(
             sessions=app.state.sessions,
             reads=app.state.reads,
+            primary_reads=app.state.primary_reads,
             principal=request.scope.get("state", {}).get("principal"),
             limits=limits(settings),
             secret_box=app.state.secret_box,

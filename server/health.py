@@ -16,6 +16,11 @@ OUTBOX_DUE = """
     WHERE status IN ('pending', 'failed') AND next_attempt_at <= now()
 """
 REVISION = f"SELECT version_num FROM {VERSION_TABLE}"
+# A replica (DATABASE_READ_URL): still a standby, and how long ago the last transaction it replayed committed.
+REPLICA = """
+    SELECT pg_is_in_recovery() AS standby,
+           extract(epoch FROM now() - pg_last_xact_replay_timestamp()) AS replayed_seconds_ago
+"""
 # Probes time out after a second or more: /readyz answers within this, whatever the database does.
 READY_SECONDS = 1.5
 
@@ -27,19 +32,43 @@ async def healthz(_request: Request) -> JSONResponse:
 async def readyz(request: Request) -> JSONResponse:
     if request.app.state.drain.draining:
         return JSONResponse({"status": "draining"}, status_code=503)
+    state = request.app.state
+    replicated = state.read_url != state.database_url
     try:
         async with asyncio.timeout(READY_SECONDS):
-            revision, outbox = await _database_state(libpq_url(request.app.state.database_url))
+            revision, outbox = await _database_state(libpq_url(state.database_url))
+            replica = await _replica_state(libpq_url(state.read_url)) if replicated else None
     except Exception as error:  # any database failure means not ready
         return JSONResponse({"status": "unavailable", "database": type(error).__name__}, status_code=503)
     head = head_revision()
-    if revision != head:
-        return JSONResponse(
-            {"status": "migrations pending", "database_revision": revision, "head_revision": head},
-            status_code=503,
-        )
+    pending = _pending(revision, head) or (replica and _pending(replica["revision"], head, "replica"))
+    if pending:
+        return JSONResponse(pending, status_code=503)
     lag = {"due": outbox["due"], "lag_seconds": round(float(outbox["lag"]), 3)} if outbox else None
-    return JSONResponse({"status": "ready", "revision": revision, "outbox": lag})
+    ready = {"status": "ready", "revision": revision, "outbox": lag}
+    return JSONResponse(ready if replica is None else {**ready, "replica": replica})
+
+
+def _pending(revision: object, head: object, database: str = "database") -> dict[str, object] | None:
+    """Migrations not at head: on the primary, or not yet replayed on the replica."""
+    if revision == head:
+        return None
+    return {"status": "migrations pending", f"{database}_revision": revision, "head_revision": head}
+
+
+async def _replica_state(url: str) -> dict[str, object]:
+    connection = await asyncpg.connect(url, timeout=READY_SECONDS)
+    try:
+        row = await connection.fetchrow(REPLICA)
+        try:
+            revision = await connection.fetchval(REVISION)
+        except asyncpg.UndefinedTableError:
+            revision = None
+    finally:
+        connection.terminate()
+    seconds = row["replayed_seconds_ago"]
+    ago = None if seconds is None else round(float(seconds), 3)
+    return {"revision": revision, "standby": row["standby"], "replayed_seconds_ago": ago}
 
 
 async def _database_state(url: str) -> tuple[str | None, asyncpg.Record | None]:

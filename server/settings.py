@@ -18,6 +18,11 @@ class Settings(BaseSettings):
     database_url: str | None = Field(
         default=None, validation_alias=AliasChoices("DATABASE_URL", "RASTRO_DATABASE_URL")
     )
+    # A streaming replica for reads (GraphQL queries, CSV reports); writes and reads of one's own writes stay
+    # on DATABASE_URL. Unset: everything goes to DATABASE_URL.
+    database_read_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("DATABASE_READ_URL", "RASTRO_DATABASE_READ_URL")
+    )
     data_dir: Path = Field(default_factory=default_data_dir)
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=0, le=65535)

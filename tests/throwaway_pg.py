@@ -46,21 +46,37 @@ class Cluster:
 def throwaway_cluster() -> Iterator[Cluster]:
     if not (BIN / "initdb").exists():
         raise RuntimeError(f"PostgreSQL 15 binaries not found in {BIN}")
-    root = Path(tempfile.mkdtemp(prefix="rastro-pg-"))  # directly in /tmp: the postgres user can reach it
-    data = root / "pgdata"
+    init = [str(BIN / "initdb"), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync", "-D"]
+    with _cluster("rastro-pg-", init) as cluster:
+        yield cluster
+
+
+@contextmanager
+def streaming_replica(primary: Cluster) -> Iterator[Cluster]:
+    """A hot standby of `primary` (pg_basebackup -R: streaming replication), on a port of its own."""
+    backup = [str(BIN / "pg_basebackup"), "-R", "-X", "stream", "-c", "fast", "-h", "127.0.0.1"]
+    with _cluster("rastro-replica-", [*backup, "-p", str(primary.port), "-U", "postgres", "-D"]) as replica:
+        yield replica
+
+
+@contextmanager
+def _cluster(prefix: str, make_data: list[str]) -> Iterator[Cluster]:
+    """Runs `make_data` + the data directory (initdb, pg_basebackup), then starts a cluster on it."""
+    root = Path(tempfile.mkdtemp(prefix=prefix))  # directly in /tmp: the postgres user can reach it
     if os.geteuid() == 0:
         shutil.chown(root, "postgres")
-    init = [str(BIN / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"]
-    subprocess.run(_as_owner(init), check=True, capture_output=True, timeout=120)
+    data = root / "pgdata"
+    subprocess.run(_as_owner([*make_data, str(data)]), check=True, capture_output=True, timeout=120)
     cluster = Cluster(data, free_port())
     cluster.start()
     try:
         yield cluster
     finally:
-        subprocess.run(
-            _as_owner([str(BIN / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
-            capture_output=True,
-            timeout=60,
-            check=False,
-        )
+        _stop_now(data)
         shutil.rmtree(root, ignore_errors=True)
+
+
+def _stop_now(data: Path) -> None:
+    """Stops the cluster in `data` if it still runs (a test may have stopped it)."""
+    command = [str(BIN / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]
+    subprocess.run(_as_owner(command), capture_output=True, timeout=60, check=False)
