@@ -3,20 +3,29 @@
 The example joins page views x events x leads x stages of a page and counts distinct values, a product
 that grows with the square of a page's traffic; here each step is counted on its own, with the same
 result: visitors and form starts from the sessions of each page name and variant (materialized:
-analytics_funnel_sessions), leads (of pages viewed in the period) with their stages.
+analytics_funnel_sessions, analytics_funnel_domain_sessions for one domain), leads (of pages viewed in
+the period) with their stages.
 """
 
-from resolvers.analytics.materialized import FUNNEL_SESSIONS, refreshed_at, source
+from resolvers.analytics.materialized import (
+    DOMAIN_FUNNEL_SESSIONS,
+    FUNNEL_SESSIONS,
+    View,
+    refreshed_at,
+    source,
+)
 from resolvers.analytics.scope import Scope
 from resolvers.analytics.statement import Statement, conditions
+
+
+def funnel_view(scope: Scope) -> View:
+    return FUNNEL_SESSIONS if scope.domain_id is None else DOMAIN_FUNNEL_SESSIONS
 
 
 def landing_page_funnel(scope: Scope, live: bool) -> tuple[str, Statement]:
     s = Statement()
     pages = ["lp.is_active", *s.equal("lp.domain_id", scope.domain_id)]
-    domain = (  # the view's rows of all domains have a null domain_id
-        "fs.domain_id IS NULL" if scope.domain_id is None else f"fs.domain_id = {s.bind(scope.domain_id)}"
-    )
+    view = funnel_view(scope)
     started = conditions(s.seen_within("fs", scope.period, "form_"))
     views = s.within("pv.created_at", scope.period)
     leads = s.within("l.created_at", scope.period)
@@ -25,8 +34,8 @@ WITH pages AS (
   SELECT lp.page_id, lp.page_name, lp.page_variant FROM landing_pages lp WHERE {conditions(pages)}
 ), visits AS (
   SELECT fs.page_name, fs.page_variant, count(*) AS visitors, count(*) FILTER (WHERE {started}) AS form_starts
-  FROM {source(FUNNEL_SESSIONS, live)} fs
-  WHERE {conditions([domain, *s.seen_within("fs", scope.period)])}
+  FROM {source(view, live)} fs
+  WHERE {conditions([*s.equal("fs.domain_id", scope.domain_id), *s.seen_within("fs", scope.period)])}
   GROUP BY fs.page_name, fs.page_variant
 ), outcomes AS (
   SELECT p.page_name, p.page_variant,
@@ -55,7 +64,7 @@ WITH pages AS (
                       AND o.page_variant IS NOT DISTINCT FROM v.page_variant
 )
 SELECT *,
-       {refreshed_at([FUNNEL_SESSIONS], live)} AS refreshed_at,
+       {refreshed_at([view], live)} AS refreshed_at,
        round(100.0 * form_starts / nullif(visitors, 0), 2) AS form_start_rate,
        round(100.0 * leads / nullif(form_starts, 0), 2) AS form_completion_rate,
        round(100.0 * qualified_leads / nullif(leads, 0), 2) AS qualification_rate,

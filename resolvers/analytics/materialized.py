@@ -1,4 +1,4 @@
-"""The reports' materialized views (migrations 0012, 0015, 0017): what each holds, how a report reads one.
+"""The reports' materialized views (migrations 0012, 0015, 0017, 0020): what each holds, how one is read.
 
 A report reads a view once `rastro refresh-analytics` (or `rastro seed`) has refreshed it, and its
 definition over the tables otherwise (never refreshed, or `live: true`). Both choices are in the one
@@ -39,12 +39,15 @@ JOIN sessions s ON s.session_id = pv.session_id
 GROUP BY pv.page_id, s.domain_id, s.visitor_id""",
     "(page_id, domain_id, visitor_id)",
 )
-# Per active page name and variant, of one domain and of all (domain_id null): each session that viewed
-# it, and the instants of its views of a page whose form it started (`form_first_at`...).
-FUNNEL_SESSIONS = View(
-    "analytics_funnel_sessions",
-    """
-SELECT f.domain_id, f.page_name, f.page_variant, f.session_id,
+
+
+def _funnel_sessions(name: str, keys: str) -> View:
+    """Per active page name and variant (and domain, when `keys` has it): each session that viewed it, and
+    the instants of its views of a page whose form it started (`form_first_at`...)."""
+    return View(
+        name,
+        f"""
+SELECT {keys},
        min(f.created_at) AS first_at, max(f.created_at) AS last_at,
        array_agg(DISTINCT f.created_at ORDER BY f.created_at) AS instants,
        min(f.created_at) FILTER (WHERE f.form_started) AS form_first_at,
@@ -58,10 +61,17 @@ FROM (
   LEFT JOIN (SELECT DISTINCT e.page_id, e.session_id FROM events e WHERE e.event_type = 'form_start') fs
     ON fs.page_id = pv.page_id AND fs.session_id = pv.session_id
 ) f
-GROUP BY GROUPING SETS ((f.page_name, f.page_variant, f.session_id),
-                        (f.domain_id, f.page_name, f.page_variant, f.session_id))""",
-    "(domain_id, page_name, page_variant, session_id) NULLS NOT DISTINCT",
+GROUP BY {keys}""",
+        f"({keys.replace('f.', '')}) NULLS NOT DISTINCT",
+    )
+
+
+# All domains (a session counted once however many domains' pages it viewed), and per domain.
+FUNNEL_SESSIONS = _funnel_sessions("analytics_funnel_sessions", "f.page_name, f.page_variant, f.session_id")
+DOMAIN_FUNNEL_SESSIONS = _funnel_sessions(
+    "analytics_funnel_domain_sessions", "f.domain_id, f.page_name, f.page_variant, f.session_id"
 )
+
 # Attribution: each conversion (one `head` row, with the domains of the visitors it reached) and each
 # touchpoint of those visitors up to the longest lookback before it.
 CONVERSION_TOUCHES = View(
@@ -144,7 +154,14 @@ LEFT JOIN offline_conversions oc ON oc.lead_id = l.lead_id
 GROUP BY ut.tracking_id, s.domain_id""",
     "(tracking_id)",
 )
-VIEWS = (VARIANT_VISITORS, FUNNEL_SESSIONS, CONVERSION_TOUCHES, CHANNEL_SESSIONS, CAPTURE_OUTCOMES)
+VIEWS = (
+    VARIANT_VISITORS,
+    FUNNEL_SESSIONS,
+    DOMAIN_FUNNEL_SESSIONS,
+    CONVERSION_TOUCHES,
+    CHANNEL_SESSIONS,
+    CAPTURE_OUTCOMES,
+)
 
 
 def _refreshed(view: View) -> str:

@@ -8,8 +8,8 @@ import strawberry
 
 from resolvers.analytics.campaign_performance import campaign_performance
 from resolvers.analytics.channel_roi import channel_roi
-from resolvers.analytics.landing_page_funnel import landing_page_funnel
-from resolvers.analytics.materialized import CAPTURE_OUTCOMES, CHANNEL_SESSIONS, FUNNEL_SESSIONS
+from resolvers.analytics.landing_page_funnel import funnel_view, landing_page_funnel
+from resolvers.analytics.materialized import CAPTURE_OUTCOMES, CHANNEL_SESSIONS
 from resolvers.analytics.scope import Scope
 from resolvers.analytics.visitor_types import visitor_types
 from resolvers.context import Info
@@ -117,7 +117,7 @@ class TrackingReports:
     ) -> Report[LandingPageFunnel]:
         scope = Scope(domain_id, period_of(period))
         query = landing_page_funnel(scope, live)
-        return await view_report(info, query, scope.period, [FUNNEL_SESSIONS], live)
+        return await view_report(info, query, scope.period, [funnel_view(scope)], live)
 
     @strawberry.field(
         description="Doc 000 #3: visitors by number of sessions (new: 1, returning: 2-3, frequent: 4+), "
