@@ -13,21 +13,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.loadgen import HEADER, run
-from bench.served import scratch_database, served
+from bench.served import memory_mib, scratch_database, served
 from schema.graphiql import JOURNEY_QUERY
 from tests.conftest import key_maker
 from tests.live import live_server
-
-
-def peak_rss_mb(pid: int) -> float:
-    """Peak resident memory of the server: the process and its worker processes, summed."""
-    total = 0.0
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            total += int(line.split()[1]) / 1024
-    for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split():
-        total += peak_rss_mb(int(child))
-    return total
 
 
 def main() -> None:
@@ -53,7 +42,7 @@ def main() -> None:
                     run(server.base_url, key, concurrency, lambda _n: body, args.requests, args.seconds)
                 )
                 print(result.row("journey"))
-            print(f"server peak RSS: {peak_rss_mb(server.pid):.0f} MiB")
+            print(f"server peak RSS: {memory_mib(server.pid):.0f} MiB")
 
 
 if __name__ == "__main__":

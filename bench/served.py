@@ -58,3 +58,14 @@ def served(url: str, workers: int = 1) -> Iterator[Served]:
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def memory_mib(pid: int, field: str = "VmHWM") -> float:
+    """A /proc status field of the server (VmHWM: peak resident, VmRSS: now), its worker processes summed."""
+    total = 0.0
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(f"{field}:"):
+            total += int(line.split()[1]) / 1024
+    for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split():
+        total += memory_mib(int(child), field)
+    return total
