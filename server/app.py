@@ -20,6 +20,7 @@ from resolvers.own_writes import ReadOwnWrites
 from schema.cost import CostLimits
 from schema.queries.tracking import MAX_NODES
 from schema.schema import ExtensionFactory, build_schema, cache_extensions, limit_extensions
+from schema.text_limits import TextLimitsCheck
 from schema.validation import NameArgumentsInValueErrors
 from server.analytics_csv import AnalyticsCsv
 from server.auth import ApiKeyMiddleware, PrincipalCache
@@ -79,6 +80,7 @@ def create_app(
             ),
             ErrorCodes,
             NameArgumentsInValueErrors,
+            TextLimitsCheck,
             *cache_extensions(),
             OperationStats,
             ReadOwnWrites,

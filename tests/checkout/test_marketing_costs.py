@@ -66,7 +66,7 @@ def test_bad_rows_are_named_by_index_and_field_and_nothing_is_written(
         ROWS[0],
         {**ROWS[1], "cost": "-5"},
         {**ROWS[2], "campaign": "  "},
-        {**ROWS[2], "cost": "1.23456", "currency": "reais"},
+        {**ROWS[2], "cost": "1.23456", "currency": "R$1"},
         {**ROWS[0], "cost": "7"},
     ]
     errors = post(server, make_key("connector"), rows)["errors"]

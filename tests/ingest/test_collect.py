@@ -103,6 +103,7 @@ def test_a_bad_event_stores_none_and_the_answer_names_it(
         ({"type": "visit", "url": ORIGIN, "utmSource": 7}, ["utmSource"]),
         ({"type": "visit", "url": ORIGIN, "colour": "red"}, ["colour"]),
         ({"type": "lead", "url": ORIGIN, "email": "a@b.com.br"}, ["visitorId"]),
+        ({"type": "lead", "url": ORIGIN, "visitorId": "v-1", "email": "<script>@x.com"}, ["email"]),
         ([1, 2], []),
     ],
 )

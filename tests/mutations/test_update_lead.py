@@ -130,11 +130,9 @@ INVALID_UPDATES: list[tuple[str, dict[str, Any], list[str]]] = [
     ("section not an object", {"metadata": {"scoring": 5}}, ["input", "metadata", "scoring"]),
     ("metadata not an object", {"metadata": [1]}, ["input", "metadata"]),
     ("metadata null", {"metadata": None}, ["input", "metadata"]),
-    ("not an e-mail", {"email": "maria.empresa.com"}, ["input", "email"]),
     ("phone with letters", {"phone": "11 9876-ABCD"}, ["input", "phone"]),
     ("phone without area code", {"phone": "98765-4321"}, ["input", "phone"]),
     ("phone with an unused area code", {"phone": "(20) 98765-4321"}, ["input", "phone"]),
-    ("lead score too long", {"leadScore": "A" * 11}, ["input", "leadScore"]),
     ("blank name", {"name": " "}, ["input", "name"]),
     ("blank new external id", {"newExternalId": ""}, ["input", "newExternalId"]),
 ]  # fmt: skip
