@@ -32,6 +32,8 @@ class Code(StrEnum):
     """The write met a concurrent one (a lock wait or a conflicting row): retry."""
     RATE_LIMITED = "RATE_LIMITED"
     """Too many requests: wait as long as the Retry-After header says."""
+    RESPONSE_TOO_LARGE = "RESPONSE_TOO_LARGE"
+    """The answer would be longer than the configured limit: ask for fewer nodes or fields."""
     TIMEOUT = "TIMEOUT"
     """The request passed its deadline and was stopped."""
     SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"

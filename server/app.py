@@ -89,7 +89,8 @@ def create_app(
     )
     if reads is not None:
         reads.attach(schema._schema)
-    endpoint = GraphQLEndpoint(graphql_view(schema, settings.graphiql, settings.retry_after_seconds), reads)
+    view = graphql_view(schema, settings.graphiql, settings.retry_after_seconds, settings.max_response_bytes)
+    endpoint = GraphQLEndpoint(view, reads)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

@@ -84,6 +84,14 @@ def error_response(status: int, message: str, media_type: str = JSON) -> Respons
     return Response(body, status_code=status, media_type=media_type, headers=headers)
 
 
+def too_large(size: int, limit: int, media_type: str) -> Response:
+    message = (
+        f"The answer would be {size:,} bytes, over the limit of {limit:,} (RASTRO_MAX_RESPONSE_BYTES):"
+        " ask for fewer nodes or fields"
+    )
+    return graphql_error_response(message, Code.RESPONSE_TOO_LARGE, media_type)
+
+
 def graphql_error_response(message: str, code: Code, media_type: str) -> Response:
     """A GraphQL response holding one request error, with the status its media type and code call for."""
     answer: GraphQLHTTPResponse = {"errors": [{"message": message, "extensions": {"code": code.value}}]}

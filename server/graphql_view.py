@@ -37,6 +37,7 @@ from server.graphql_http import (
     post_request,
     response_status,
     scope_media_type,
+    too_large,
 )
 from server.http_body import error_body, read_body, replay
 from server.tracing import operation_span
@@ -133,6 +134,7 @@ def error_codes(response: GraphQLHTTPResponse) -> set[str]:
 class RastroGraphQL(GraphQL[Context, None]):
     request_adapter_class = RequestAdapter
     retry_after = 2  # seconds, for 503 answers (RASTRO_RETRY_AFTER_SECONDS)
+    max_response_bytes = 16_000_000  # RASTRO_MAX_RESPONSE_BYTES
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         app = request.app
@@ -175,10 +177,11 @@ class RastroGraphQL(GraphQL[Context, None]):
                 headers = {"Retry-After": str(self.retry_after)} if code is Code.SERVICE_UNAVAILABLE else None
                 body = error_body(MESSAGES[code], code)
                 return Response(body, status_code=503, media_type=media_type, headers=headers)
+        body = self.encode_json(response_data)
+        if len(body) > self.max_response_bytes:
+            return too_large(len(body), self.max_response_bytes, media_type)
         response = Response(
-            self.encode_json(response_data),
-            status_code=response_status(response_data, media_type),
-            media_type=media_type,
+            body, status_code=response_status(response_data, media_type), media_type=media_type
         )
         response.headers.raw.extend(sub_response.headers.raw)
         return response
@@ -219,9 +222,12 @@ def limits(settings: Any) -> Limits:
     return Limits(default_page_size=settings.default_page_size, max_page_size=settings.max_page_size)
 
 
-def graphql_view(schema: Any, graphiql: bool, retry_after: int = 2) -> RastroGraphQL:
+def graphql_view(
+    schema: Any, graphiql: bool, retry_after: int = 2, max_response_bytes: int = 16_000_000
+) -> RastroGraphQL:
     view = RastroGraphQL(schema, graphql_ide="graphiql" if graphiql else None, allow_queries_via_get=False)
     view.retry_after = retry_after
+    view.max_response_bytes = max_response_bytes
     return view
 
 
@@ -256,7 +262,14 @@ class GraphQLEndpoint:
                 return
             answer = None if self.compiled is None else await self.compiled_answer(scope, request)
             if answer is not None:
-                await Response(answer, media_type=media_type)(scope, receive, send)
+                limit = self.view.max_response_bytes
+                fits = len(answer) <= limit
+                reply = (
+                    Response(answer, media_type=media_type)
+                    if fits
+                    else too_large(len(answer), limit, media_type)
+                )
+                await reply(scope, receive, send)
                 return
             receive = replay(body, receive)
         await self.view(scope, receive, send)

@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     max_query_fields: int = Field(default=2_000, ge=1)
     max_query_nodes: int = Field(default=500_000, ge=1)
     max_body_bytes: int = Field(default=1_000_000, ge=1024)
+    # An answer longer than this (JSON bytes) is replaced by RESPONSE_TOO_LARGE: the request's memory ceiling.
+    max_response_bytes: int = Field(default=16_000_000, ge=1)
     # Requests anyone can send (no key, or a landing page's ingest key) are refused above this, unparsed.
     public_body_bytes: int = Field(default=131_072, ge=1024)
     # Automatic persisted queries each worker remembers, in bytes of document text (least recent go first).
