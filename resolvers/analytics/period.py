@@ -23,7 +23,7 @@ def checked_period(
 ) -> Period:
     try:
         zoneinfo.ZoneInfo(time_zone)
-    except (ValueError, zoneinfo.ZoneInfoNotFoundError):
+    except (ValueError, OSError, zoneinfo.ZoneInfoNotFoundError):  # OSError: a name no file system takes
         raise ArgumentError(
             f"{argument}.timeZone", f"is not an IANA time zone (e.g. {DEFAULT_TIME_ZONE}, UTC): {time_zone!r}"
         ) from None
