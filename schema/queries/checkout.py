@@ -22,6 +22,14 @@ from schema.inputs import OrderDirection
 from schema.node import by_global_id, decode_key, exposed, lookup
 from schema.pagination import Connection
 from schema.personal import refuse_personal_lookup
+from schema.queries.catalog_filters import (
+    MARKETING_COSTS,
+    OFFERS,
+    PRODUCTS,
+    MarketingCostFilter,
+    OfferFilter,
+    ProductFilter,
+)
 from schema.types.checkout import (
     Customer,
     MarketingCost,
@@ -290,21 +298,27 @@ class CheckoutQuery:
         return Connection(page=page)
 
     @strawberry.field(
-        description="Products by id; platform keeps one platform's.",
+        description="Products by id; platform keeps one platform's, filter any.",
         metadata=reads(
-            RootList(models.Product, orderings.PRODUCTS, (("platform", models.Product.platform),))
+            RootList(
+                models.Product,
+                orderings.PRODUCTS,
+                (("platform", models.Product.platform),),
+                where=PRODUCTS.where,
+            )
         ),
     )
     async def products(
         self,
         info: Info,
         platform: str | None = None,
+        filter: ProductFilter | None = None,
         first: int | None = None,
         after: str | None = None,
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[Product]:
-        where = equal(models.Product.platform, platform)
+        where = [*equal(models.Product.platform, platform), *PRODUCTS.where(filter)]
         page = await root_connection(
             info, models.Product, where, orderings.PRODUCTS, first, after, last, before
         )
@@ -321,6 +335,7 @@ class CheckoutQuery:
                     ("code", models.Offer.code),
                     ("isActive", models.Offer.is_active),
                 ),
+                where=OFFERS.where,
             )
         ),
     )
@@ -330,6 +345,7 @@ class CheckoutQuery:
         product_id: int | None = None,
         code: str | None = None,
         is_active: bool | None = None,
+        filter: OfferFilter | None = None,
         first: int | None = None,
         after: str | None = None,
         last: int | None = None,
@@ -337,6 +353,7 @@ class CheckoutQuery:
     ) -> Connection[Offer]:
         o = models.Offer
         where = [*equal(o.product_id, product_id), *equal(o.code, code), *equal(o.is_active, is_active)]
+        where += OFFERS.where(filter)
         page = await root_connection(info, o, where, orderings.OFFERS, first, after, last, before)
         return Connection(page=page)
 
@@ -351,6 +368,7 @@ class CheckoutQuery:
                     ("medium", models.MarketingCost.medium),
                     ("campaign", models.MarketingCost.campaign),
                 ),
+                where=MARKETING_COSTS.where,
             )
         ),
     )
@@ -361,6 +379,7 @@ class CheckoutQuery:
         medium: str | None = None,
         campaign: str | None = None,
         cost_date: DateRange | None = None,
+        filter: MarketingCostFilter | None = None,
         first: int | None = None,
         after: str | None = None,
         last: int | None = None,
@@ -372,6 +391,7 @@ class CheckoutQuery:
             *equal(m.medium, medium),
             *equal(m.campaign, campaign),
             *in_dates(m.cost_date, cost_date),
+            *MARKETING_COSTS.where(filter),
         ]
         page = await root_connection(info, m, where, orderings.MARKETING_COSTS, first, after, last, before)
         return Connection(page=page)

@@ -46,6 +46,36 @@ class SessionFilter:
     )
 
 
+@root_filter("Which domains: every given condition must hold.")
+class DomainFilter:
+    domain_name: StringFilter | None = strawberry.field(default=None, description="The domain's name.")
+    is_active: BooleanFilter | None = strawberry.field(default=None, description="Tracked or paused.")
+    created: DateTimeFilter | None = strawberry.field(default=None, description="When it was registered.")
+
+
+@root_filter("Which landing pages: every given condition must hold.")
+class LandingPageFilter:
+    page_id: UUIDFilter | None = strawberry.field(default=None, description="The page's id.")
+    domain_id: UUIDFilter | None = strawberry.field(default=None, description="On this domain.")
+    page_name: StringFilter | None = strawberry.field(default=None, description="The page's name.")
+    page_variant: StringFilter | None = strawberry.field(default=None, description="Its A/B variant label.")
+    ab_test_id: UUIDFilter | None = strawberry.field(default=None, description="In this A/B test.")
+    is_control: BooleanFilter | None = strawberry.field(default=None, description="Its test's control.")
+    is_active: BooleanFilter | None = strawberry.field(default=None, description="Live or retired.")
+    created: DateTimeFilter | None = strawberry.field(default=None, description="When it was registered.")
+
+
+@root_filter("Which visitor journeys: every given condition must hold.")
+class VisitorJourneyFilter:
+    visitor_id: StringFilter | None = strawberry.field(default=None, description="Of this visitor.")
+    domain_id: UUIDFilter | None = strawberry.field(default=None, description="On this domain.")
+    converted: BooleanFilter | None = strawberry.field(default=None, description="Ended in a lead or not.")
+    first_visit: DateTimeFilter | None = strawberry.field(default=None, description="Its first visit.")
+    last_visit: DateTimeFilter | None = strawberry.field(default=None, description="Its latest visit.")
+    total_sessions: IntFilter | None = strawberry.field(default=None, description="Sessions it had.")
+    total_page_views: IntFilter | None = strawberry.field(default=None, description="Pages it viewed.")
+
+
 @strawberry.enum(description="What sessions are sorted by (ties broken by session id).")
 class SessionOrderField(enum.Enum):
     STARTED_AT = "started_at"
@@ -79,6 +109,36 @@ SESSIONS = FilterSpec(
     }
 )
 session_filters = SESSIONS.where
+DOMAINS = FilterSpec(
+    {
+        "domain_name": Column(models.Domain.domain_name),
+        "is_active": Column(models.Domain.is_active),
+        "created": Column(models.Domain.created_at),
+    }
+)
+LANDING_PAGES = FilterSpec(
+    {
+        "page_id": Column(models.LandingPage.page_id),
+        "domain_id": Column(models.LandingPage.domain_id),
+        "page_name": Column(models.LandingPage.page_name),
+        "page_variant": Column(models.LandingPage.page_variant),
+        "ab_test_id": Column(models.LandingPage.ab_test_id),
+        "is_control": Column(models.LandingPage.is_control),
+        "is_active": Column(models.LandingPage.is_active),
+        "created": Column(models.LandingPage.created_at),
+    }
+)
+JOURNEYS = FilterSpec(
+    {
+        "visitor_id": Column(models.VisitorJourney.visitor_id),
+        "domain_id": Column(models.VisitorJourney.domain_id),
+        "converted": Column(models.VisitorJourney.converted),
+        "first_visit": Column(models.VisitorJourney.first_visit_at),
+        "last_visit": Column(models.VisitorJourney.last_visit_at),
+        "total_sessions": Column(models.VisitorJourney.total_sessions),
+        "total_page_views": Column(models.VisitorJourney.total_page_views),
+    }
+)
 
 
 def session_ordering(keys: list[SessionOrder] | None) -> Ordering:
@@ -99,17 +159,21 @@ class TrackingQuery:
 
     @strawberry.field(
         description="Domains, by name.",
-        metadata=reads(RootList(models.Domain, orderings.DOMAINS)),
+        metadata=reads(RootList(models.Domain, orderings.DOMAINS, where=DOMAINS.where)),
     )
     async def domains(
         self,
         info: Info,
+        filter: DomainFilter | None = None,
         first: int | None = None,
         after: str | None = None,
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[Domain]:
-        page = await root_connection(info, models.Domain, [], orderings.DOMAINS, first, after, last, before)
+        where = DOMAINS.where(filter)
+        page = await root_connection(
+            info, models.Domain, where, orderings.DOMAINS, first, after, last, before
+        )
         return Connection(page=page)
 
     @strawberry.field(
@@ -140,10 +204,13 @@ class TrackingQuery:
         return await lookup(info, LandingPage, page_id, models.LandingPage.page_id)
 
     @strawberry.field(
-        description="Landing pages, oldest first; domainId keeps one domain's.",
+        description="Landing pages, oldest first; domainId keeps one domain's, filter any.",
         metadata=reads(
             RootList(
-                models.LandingPage, orderings.LANDING_PAGES, (("domainId", models.LandingPage.domain_id),)
+                models.LandingPage,
+                orderings.LANDING_PAGES,
+                (("domainId", models.LandingPage.domain_id),),
+                where=LANDING_PAGES.where,
             )
         ),
     )
@@ -151,12 +218,14 @@ class TrackingQuery:
         self,
         info: Info,
         domain_id: uuid.UUID | None = None,
+        filter: LandingPageFilter | None = None,
         first: int | None = None,
         after: str | None = None,
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[LandingPage]:
         where = [] if domain_id is None else [models.LandingPage.domain_id == domain_id]
+        where += LANDING_PAGES.where(filter)
         page = await root_connection(
             info, models.LandingPage, where, orderings.LANDING_PAGES, first, after, last, before
         )
@@ -231,6 +300,7 @@ class TrackingQuery:
                     ("domainId", models.VisitorJourney.domain_id),
                     ("converted", models.VisitorJourney.converted),
                 ),
+                where=JOURNEYS.where,
             )
         ),
     )
@@ -239,6 +309,7 @@ class TrackingQuery:
         info: Info,
         domain_id: uuid.UUID | None = None,
         converted: bool | None = None,
+        filter: VisitorJourneyFilter | None = None,
         first: int | None = None,
         after: str | None = None,
         last: int | None = None,
@@ -253,5 +324,6 @@ class TrackingQuery:
             )
             if c is not None
         ]
+        where += JOURNEYS.where(filter)
         page = await root_connection(info, j, where, orderings.VISITOR_JOURNEYS, first, after, last, before)
         return Connection(page=page)

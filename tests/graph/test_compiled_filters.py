@@ -33,6 +33,12 @@ ROOTS = {
     "conversionDeliveries": "id conversionId status platform createdAt",
     "platformSyncLogs": "syncId platform syncStatus httpStatusCode",
     "integrationLogs": "logId status integrationType",
+    "domains": "domainId domainName isActive",
+    "landingPages": "pageId pageName pageVariant isControl createdAt",
+    "visitorJourneys": "journeyId visitorId totalSessions lastVisitAt",
+    "products": "productId name platform",
+    "offers": "internalId code price isActive",
+    "marketingCosts": "costId costDate cost source",
 }
 STRING_COLUMNS = [
     ("leads", "lead_score"),
@@ -51,27 +57,30 @@ STRING_COLUMNS = [
     ("platform_utm_history", "utm_source"),
     ("platform_commission", "recipient_name"),
     ("platform_sale_offer_history", "code"),
+    ("domains", "domain_name"),
+    ("landing_pages", "page_name"),
+    ("landing_pages", "page_variant"),
+    ("products", "name"),
+    ("offers", "code"),
+    ("marketing_costs", "source"),
+    ("marketing_costs", "campaign"),
 ]
 SAMPLES = {
     "String": " UNION ".join(
         f"(SELECT DISTINCT {column}::text FROM {table} WHERE {column} IS NOT NULL LIMIT 4)"
         for table, column in STRING_COLUMNS
     ),
-    "Int": "SELECT DISTINCT total_page_views FROM sessions ORDER BY 1 LIMIT 20",
-    "Decimal": "SELECT DISTINCT offer_price::text FROM transactions ORDER BY 1 LIMIT 20",
+    "Int": """(SELECT DISTINCT total_page_views FROM sessions ORDER BY 1 LIMIT 12)
+      UNION (SELECT id FROM products ORDER BY 1 LIMIT 4) UNION (SELECT total_sessions FROM visitor_journeys LIMIT 4)""",
+    "Date": "SELECT DISTINCT cost_date::text FROM marketing_costs ORDER BY 1 LIMIT 20",
+    "Decimal": """(SELECT DISTINCT offer_price::text FROM transactions ORDER BY 1 LIMIT 12)
+      UNION (SELECT price::text FROM offers LIMIT 4) UNION (SELECT cost::text FROM marketing_costs LIMIT 4)""",
     "DateTime": """SELECT to_char(t AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') FROM (
       SELECT created_at AS t FROM leads UNION ALL SELECT started_at FROM sessions
       UNION ALL SELECT order_date FROM transactions UNION ALL SELECT conversion_date FROM offline_conversions
     ) s ORDER BY random() LIMIT 30""",
     "UUID": """SELECT v::text FROM (SELECT domain_id AS v FROM domains UNION ALL
       (SELECT lead_id FROM leads LIMIT 10) UNION ALL (SELECT conversion_id FROM offline_conversions LIMIT 10)) s""",
-}
-SCALAR_TYPES = {
-    "String": "String",
-    "Int": "Int",
-    "Decimal": "Decimal",
-    "DateTime": "DateTime",
-    "UUID": "UUID",
 }
 
 

@@ -30,7 +30,14 @@ SAMPLES = """SELECT
     WHERE external_id IS NOT NULL ORDER BY external_id LIMIT 3) e) AS externals,
   (SELECT array_agg(lead_id::text ORDER BY lead_id) FROM (SELECT lead_id FROM leads ORDER BY lead_id LIMIT 5) l)
     AS lead_ids,
-  (SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY conversion_value) FROM offline_conversions) AS value
+  (SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY conversion_value) FROM offline_conversions) AS value,
+  (SELECT page_variant FROM landing_pages WHERE page_variant IS NOT NULL AND NOT is_control ORDER BY 1 LIMIT 1)
+    AS variant,
+  (SELECT array_agg(name ORDER BY name) FROM (SELECT name FROM products ORDER BY name LIMIT 2) p) AS products,
+  (SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY price) FROM offers) AS offer_price,
+  (SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY cost_date) FROM marketing_costs) AS cost_date,
+  (SELECT source FROM marketing_costs GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1) AS cost_source,
+  (SELECT min(domain_name) FROM domains) AS domain_name
 """
 
 ROOTS = {
@@ -43,6 +50,12 @@ ROOTS = {
         "conversionId",
         "conversion_date DESC, conversion_id DESC",
     ),
+    "domains": ("domains", "domain_id", "domainId", "domain_name, domain_id"),
+    "landingPages": ("landing_pages", "page_id", "pageId", "created_at, page_id"),
+    "visitorJourneys": ("visitor_journeys", "journey_id", "journeyId", "last_visit_at DESC, journey_id DESC"),
+    "products": ("products", "id", "productId", "id"),
+    "offers": ("offers", "id", "internalId", "id"),
+    "marketingCosts": ("marketing_costs", "id", "costId", "cost_date DESC, id DESC"),
 }
 UTM_OF_LEAD = "EXISTS (SELECT 1 FROM utm_tracking u WHERE u.tracking_id = t.utm_tracking_id AND {})"
 Case = tuple[str, Callable[[dict[str, Any]], dict[str, Any]], str, Callable[[dict[str, Any]], list[Any]]]
@@ -195,6 +208,39 @@ CASES: list[Case] = [
         lambda v: [v["score"]],
     ),
     ("leads", lambda v: {"or": []}, "false", lambda v: []),
+    # The other root lists
+    (
+        "domains",
+        lambda v: {"domainName": {"ne": v["domain_name"]}},
+        "t.domain_name <> $1",
+        lambda v: [v["domain_name"]],
+    ),
+    (
+        "landingPages",
+        lambda v: {"pageVariant": {"eq": v["variant"]}, "isControl": {"eq": False}},
+        "t.page_variant = $1 AND NOT t.is_control",
+        lambda v: [v["variant"]],
+    ),
+    ("landingPages", lambda v: {"abTestId": {"isNull": False}}, "t.ab_test_id IS NOT NULL", lambda v: []),
+    ("visitorJourneys", lambda v: {"totalSessions": {"gte": 2}}, "t.total_sessions >= 2", lambda v: []),
+    (
+        "products",
+        lambda v: {"name": {"in": v["products"]}},
+        "t.name = ANY($1::text[])",
+        lambda v: [v["products"]],
+    ),
+    (
+        "offers",
+        lambda v: {"price": {"gt": str(v["offer_price"])}, "isActive": {"eq": True}},
+        "t.price > $1 AND t.is_active",
+        lambda v: [v["offer_price"]],
+    ),
+    (
+        "marketingCosts",
+        lambda v: {"costDate": {"gte": v["cost_date"].isoformat()}, "source": {"eq": v["cost_source"]}},
+        "t.cost_date >= $1 AND t.source = $2",
+        lambda v: [v["cost_date"], v["cost_source"]],
+    ),
     (
         "leads",
         lambda v: {
@@ -214,6 +260,12 @@ FILTER_TYPES = {
     "sessions": "SessionFilter",
     "transactions": "TransactionFilter",
     "offlineConversions": "OfflineConversionFilter",
+    "domains": "DomainFilter",
+    "landingPages": "LandingPageFilter",
+    "visitorJourneys": "VisitorJourneyFilter",
+    "products": "ProductFilter",
+    "offers": "OfferFilter",
+    "marketingCosts": "MarketingCostFilter",
 }
 
 
