@@ -39,6 +39,8 @@ from resolvers.errors import ArgumentError
 # The longest `in` list: beyond it, a client is better served by a join it can express another way.
 MAX_IN = 1000
 
+# Digits a decimal filter value may have before or after the point: far beyond any amount Rastro stores.
+MAX_DIGITS = 1000
 Clauses = list[ColumnElement[bool]]
 
 
@@ -140,8 +142,9 @@ def _wide(column: Any) -> TypeEngine[Any]:
 def _plain(value: Any, where: str) -> Any:
     if isinstance(value, enum.Enum):
         return value.value
-    if isinstance(value, Decimal) and not value.is_finite():
-        raise ArgumentError(where, "must be a finite number")
+    # PostgreSQL's numeric (and asyncpg's encoding of it) stops short of Decimal's exponents.
+    if isinstance(value, Decimal) and not (value.is_finite() and -MAX_DIGITS < value.adjusted() < MAX_DIGITS):
+        raise ArgumentError(where, f"must be a finite number of at most {MAX_DIGITS} digits")
     return value
 
 

@@ -328,6 +328,16 @@ def test_an_in_list_over_the_limit_is_bad_user_input_naming_its_place(
     assert "at most 1000 values, got 1001" in error["message"]
 
 
+@pytest.mark.parametrize("amount", ["NaN", "-Infinity", "1E+100000"])
+def test_a_decimal_postgresql_cannot_compare_is_bad_user_input(
+    seeded_server: LiveServer, make_seeded_key: KeyMaker, amount: str
+) -> None:
+    query = "query($f: TransactionFilter) { transactions(filter: $f) { totalCount } }"
+    error = first_error(seeded_server, make_seeded_key("analyst"), query, f={"offerPrice": {"gt": amount}})
+    assert error["extensions"] == {"code": "BAD_USER_INPUT", "argument": "filter.offerPrice.gt"}
+    assert "finite number" in error["message"]
+
+
 def test_a_sort_key_given_twice_is_bad_user_input_naming_its_place(
     seeded_server: LiveServer, make_seeded_key: KeyMaker
 ) -> None:
