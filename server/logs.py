@@ -36,16 +36,18 @@ def log_config(level: str) -> dict[str, Any]:
                 "stream": "ext://sys.stderr",
                 "formatter": "json",
                 "filters": ["request_id"],
-            }
+            },
+            # A logger without any handler would reach logging's last resort, which prints plain text.
+            "discard": {"class": "logging.NullHandler"},
         },
         "root": {"handlers": ["stderr"], "level": "WARNING"},
         "loggers": {
             "uvicorn": handler,
             "rastro": handler,
             # The access log carries client addresses; rastro.request writes one line per request instead.
-            "uvicorn.access": {"handlers": [], "propagate": False},
+            "uvicorn.access": {"handlers": ["discard"], "propagate": False},
             # Strawberry logs every GraphQL error with its message, which may quote a client's values;
             # unexpected errors are logged by rastro.graphql (type and path only).
-            "strawberry.execution": {"handlers": [], "propagate": False},
+            "strawberry.execution": {"handlers": ["discard"], "propagate": False},
         },
     }

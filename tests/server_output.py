@@ -9,7 +9,9 @@ from pythonjsonlogger.json import JsonFormatter
 from server.logs import log_config
 
 # Silenced by the production logging configuration (server/logs.py): not part of the server's output.
-DROPPED = tuple(name for name, config in log_config("info")["loggers"].items() if not config["handlers"])
+DROPPED = tuple(
+    name for name, config in log_config("info")["loggers"].items() if config["handlers"] == ["discard"]
+)
 
 
 class ServerOutput(logging.Handler):

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 
 from schema.schema import schema
 from tests.conftest import KeyMaker
-from tests.served import serving
+from tests.served import Served, serving
 from tests.server.fuzz_requests import Request, batches
 
 BATCH = 5
@@ -60,27 +60,27 @@ def known_ids(url: str) -> list[str]:
 
 
 @pytest.fixture
-def clients(
-    seeded_db_url: str, make_seeded_key: KeyMaker, tmp_path: Path
-) -> Iterator[dict[str | None, httpx.Client]]:
+def served(seeded_db_url: str, tmp_path: Path) -> Iterator[Served]:
     """`rastro serve` in its own process (one worker), so generating requests does not slow serving them."""
-    environment = {"DATABASE_URL": seeded_db_url, "RASTRO_WORKERS": "1"}
-    with serving(tmp_path, env=environment) as served:
-        keys = {role: make_seeded_key(role) for role in ("admin", "viewer", "ingest", "connector", "analyst")}
-        opened: dict[str | None, httpx.Client] = {
-            role: httpx.Client(
-                base_url=served.base_url, headers={"Authorization": f"Bearer {key}"}, timeout=30
-            )
-            for role, key in keys.items()
-        }
-        opened[None] = httpx.Client(base_url=served.base_url, timeout=30)
-        yield opened
-        for client in opened.values():
-            client.close()
+    with serving(tmp_path, env={"DATABASE_URL": seeded_db_url, "RASTRO_WORKERS": "1"}) as process:
+        yield process
+
+
+@pytest.fixture
+def clients(served: Served, make_seeded_key: KeyMaker) -> Iterator[dict[str | None, httpx.Client]]:
+    keys = {role: make_seeded_key(role) for role in ("admin", "viewer", "ingest", "connector", "analyst")}
+    opened: dict[str | None, httpx.Client] = {
+        role: httpx.Client(base_url=served.base_url, headers={"Authorization": f"Bearer {key}"}, timeout=30)
+        for role, key in keys.items()
+    }
+    opened[None] = httpx.Client(base_url=served.base_url, timeout=30)
+    yield opened
+    for client in opened.values():
+        client.close()
 
 
 def test_generated_requests_get_no_5xx_masked_error_trace_or_sql(
-    clients: dict[str | None, httpx.Client], seeded_db_url: str
+    served: Served, clients: dict[str | None, httpx.Client], seeded_db_url: str
 ) -> None:
     found: dict[str, tuple[str | None, Request, str]] = {}
     futures: list[Future[None]] = []
@@ -117,3 +117,6 @@ def test_generated_requests_get_no_5xx_masked_error_trace_or_sql(
         for kind, (role, request, text) in found.items()
     )
     assert clients[None].get("/healthz").status_code == 200
+    # Nothing unexpected happened behind the answers either: the server logged no traceback.
+    traced = [line for line in served.log_lines() if "exc_info" in line or "Traceback" in str(line)]
+    assert not traced, traced[:5]
