@@ -18,7 +18,14 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from integrations.secret_box import SecretBox
 from models import ApiKey
 from resolvers.context import Role
-from server import accounts_cli, checkout_accounts_cli, costs_cli, data_subject_cli, sales_cli
+from server import (
+    accounts_cli,
+    checkout_accounts_cli,
+    checkout_events_cli,
+    costs_cli,
+    data_subject_cli,
+    sales_cli,
+)
 from server import keys as key_admin
 from server import trusted_documents as trusted
 from server.analytics_refresh import Refreshed, refresh_views
@@ -401,6 +408,7 @@ def export_schema(
 
 accounts_cli.register(app, database, fail, DataDir)
 checkout_accounts_cli.register(app, database, fail, DataDir)
+checkout_events_cli.register(app, database, DataDir, _with_sessions)
 costs_cli.register(app, database, fail, DataDir)
 sales_cli.register(app, database, fail, DataDir)
 data_subject_cli.register(app, database, fail, DataDir, _with_sessions)

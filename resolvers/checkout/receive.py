@@ -21,6 +21,7 @@ from models.enums import CheckoutEventStatus
 from resolvers.checkout.apply import AppliedSale, SaleError, apply_sale
 from resolvers.checkout.payloads import ParsedEvent
 from resolvers.checkout.scrub import scrub
+from resolvers.checkout.shape import Sale
 
 log = logging.getLogger("rastro.webhooks")
 
@@ -43,9 +44,7 @@ async def receive_event(
 ) -> Receipt:
     """Store the event (card numbers scrubbed) and apply its sale, in one transaction."""
     account_id, domain_id = account if account is not None else (None, None)
-    sale = parsed.sale
-    if sale is not None and domain_id is not None and sale.domain_id is None:
-        sale = replace(sale, domain_id=domain_id)
+    sale = None if parsed.sale is None else with_domain(parsed.sale, domain_id)
     status = CheckoutEventStatus.IGNORED if sale is None else CheckoutEventStatus.APPLIED
     async with sessions() as session, session.begin():
         row = insert(CheckoutEvent).values(
@@ -67,7 +66,7 @@ async def receive_event(
             return Receipt(stored.id, CheckoutEventStatus(stored.status), True, stored.transaction_id)
         if sale is None:
             return Receipt(stored.id, status, False)
-        applied = await _apply(session, sale, stored.id)
+        applied = await apply_event(session, sale, stored.id)
         if isinstance(applied, str):
             await session.execute(
                 update(CheckoutEvent)
@@ -84,7 +83,12 @@ async def receive_event(
         return Receipt(stored.id, status, False, applied.transaction)
 
 
-async def _apply(session: AsyncSession, sale: Any, event_id: int) -> AppliedSale | str:
+def with_domain(sale: Sale, domain_id: uuid.UUID | None) -> Sale:
+    """The sale on its account's domain, unless it names one itself."""
+    return sale if domain_id is None or sale.domain_id is not None else replace(sale, domain_id=domain_id)
+
+
+async def apply_event(session: AsyncSession, sale: Sale, event_id: int) -> AppliedSale | str:
     """The applied sale, or why it could not be (its writes undone, the event kept)."""
     try:
         async with session.begin_nested():
