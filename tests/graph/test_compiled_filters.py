@@ -16,11 +16,11 @@ from graphql import (
     GraphQLScalarType,
     get_named_type,
 )
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from schema.schema import schema
-from tests.graph.test_compiled_reads import Pair, both, pair  # noqa: F401 (the fixture)
+from tests.graph.test_compiled_reads import Pair, both, generated, pair  # noqa: F401 (the fixture)
 from tests.sql import rows
 
 GRAPH = schema._schema
@@ -171,14 +171,7 @@ def test_generated_filters_and_orders_page_identically_on_both_paths(
 ) -> None:
     counts = {"compiled": 0, "all": 0, "found": 0}
 
-    # Derandomized: shares of the generated requests are asserted, so they must not vary from run to run.
-    @settings(
-        max_examples=50,
-        deadline=None,
-        suppress_health_check=list(HealthCheck),
-        database=None,
-        derandomize=True,
-    )
+    @generated(50)
     @given(data=st.data())
     def check(data: st.DataObject) -> None:
         root = data.draw(st.sampled_from(sorted(ROOTS)))

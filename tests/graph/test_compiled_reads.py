@@ -176,17 +176,21 @@ class WithoutPaging(Visitor):
         return REMOVE if node.name.value in ("first", "last", "after", "before") else None
 
 
-def test_generated_queries_over_the_whole_schema_are_identical(pair: Pair) -> None:
-    counts = {"compiled": 0, "all": 0}
-
-    # Derandomized: the share of compiled queries is asserted, so it must not vary from run to run.
-    @settings(
-        max_examples=120,
+def generated(examples: int) -> Any:
+    """Settings of the generated differential tests: derandomized, as they assert shares of their draws."""
+    return settings(
+        max_examples=examples,
         deadline=None,
         suppress_health_check=list(HealthCheck),
         database=None,
         derandomize=True,
     )
+
+
+def test_generated_queries_over_the_whole_schema_are_identical(pair: Pair) -> None:
+    counts = {"compiled": 0, "all": 0}
+
+    @generated(120)
     @given(data=st.data())
     def check(data: st.DataObject) -> None:
         root = data.draw(st.sampled_from(ROOT_FIELDS))
