@@ -9,42 +9,62 @@ the period) with their stages.
 
 from resolvers.analytics.materialized import (
     DOMAIN_FUNNEL_SESSIONS,
+    DOMAIN_FUNNEL_TOTALS,
     FUNNEL_SESSIONS,
+    FUNNEL_TOTALS,
     View,
     refreshed_at,
     source,
+    summarized,
 )
 from resolvers.analytics.scope import Scope
-from resolvers.analytics.statement import Statement, conditions
+from resolvers.analytics.statement import Statement, conditions, where
 
 
 def funnel_view(scope: Scope) -> View:
     return FUNNEL_SESSIONS if scope.domain_id is None else DOMAIN_FUNNEL_SESSIONS
 
 
+def _visits(s: Statement, scope: Scope, live: bool) -> str:
+    """Visitors and form starts per page name and variant: the totals when they answer, else the sessions."""
+    view = funnel_view(scope)
+    started = conditions(s.seen_within("fs", scope.period, "form_"))
+    sessions = [*s.equal("fs.domain_id", scope.domain_id), *s.seen_within("fs", scope.period)]
+    counted = f"""SELECT fs.page_name, fs.page_variant, count(*) AS visitors,
+         count(*) FILTER (WHERE {started}) AS form_starts
+  FROM {source(view, live)} fs"""
+    if live:
+        return f"{counted}\n  {where(sessions)}\n  GROUP BY fs.page_name, fs.page_variant"
+    totals = FUNNEL_TOTALS if scope.domain_id is None else DOMAIN_FUNNEL_TOTALS
+    whole = summarized(totals, view, s, scope.period)
+    return f"""SELECT ft.page_name, ft.page_variant, ft.visitors, ft.form_starts
+  FROM {totals.name} ft WHERE {conditions([whole, *s.equal("ft.domain_id", scope.domain_id)])}
+  UNION ALL
+  {counted}
+  WHERE {conditions([f"NOT {whole}", *sessions])}
+  GROUP BY fs.page_name, fs.page_variant"""
+
+
 def landing_page_funnel(scope: Scope, live: bool) -> tuple[str, Statement]:
     s = Statement()
     pages = ["lp.is_active", *s.equal("lp.domain_id", scope.domain_id)]
     view = funnel_view(scope)
-    started = conditions(s.seen_within("fs", scope.period, "form_"))
     views = s.within("pv.created_at", scope.period)
     leads = s.within("l.created_at", scope.period)
     sql = f"""
 WITH pages AS (
   SELECT lp.page_id, lp.page_name, lp.page_variant FROM landing_pages lp WHERE {conditions(pages)}
 ), visits AS (
-  SELECT fs.page_name, fs.page_variant, count(*) AS visitors, count(*) FILTER (WHERE {started}) AS form_starts
-  FROM {source(view, live)} fs
-  WHERE {conditions([*s.equal("fs.domain_id", scope.domain_id), *s.seen_within("fs", scope.period)])}
-  GROUP BY fs.page_name, fs.page_variant
+  {_visits(s, scope, live)}
 ), outcomes AS (
   SELECT p.page_name, p.page_variant,
          count(DISTINCT l.lead_id) AS leads,
-         count(DISTINCT l.lead_id) FILTER (WHERE EXISTS (
-           SELECT 1 FROM lead_stages ls WHERE ls.lead_id = l.lead_id AND ls.stage_name = 'qualified'
+         -- IN, not EXISTS: a hashed subplan, where EXISTS was looked up lead by lead.
+         count(DISTINCT l.lead_id) FILTER (WHERE l.lead_id IN (
+           SELECT ls.lead_id FROM lead_stages ls WHERE ls.stage_name = 'qualified'
          )) AS qualified_leads,
-         count(DISTINCT l.lead_id) FILTER (WHERE EXISTS (
-           SELECT 1 FROM lead_stages ls WHERE ls.lead_id = l.lead_id AND ls.stage_name = 'won'
+         count(DISTINCT l.lead_id) FILTER (WHERE l.lead_id IN (
+           SELECT ls.lead_id FROM lead_stages ls WHERE ls.stage_name = 'won'
          )) AS won_deals,
          sum(oc.conversion_value) AS sale_value
   FROM pages p

@@ -1,4 +1,4 @@
-"""The reports' materialized views (migrations 0012, 0015, 0017, 0020): what each holds, how one is read.
+"""The reports' materialized views (migrations 0012-0021): what each holds, how one is read.
 
 A report reads a view once `rastro refresh-analytics` (or `rastro seed`) has refreshed it, and its
 definition over the tables otherwise (never refreshed, or `live: true`). Both choices are in the one
@@ -7,6 +7,9 @@ statement: PostgreSQL skips the branch that a one-time filter rules out.
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+from resolvers.analytics.period import Period
+from resolvers.analytics.statement import Statement, conditions
 
 
 @dataclass(frozen=True)
@@ -154,6 +157,36 @@ LEFT JOIN offline_conversions oc ON oc.lead_id = l.lead_id
 GROUP BY ut.tracking_id, s.domain_id""",
     "(tracking_id)",
 )
+# Whole-history totals (migration 0021): per group, what the view's rows add up to over every day, and the
+# span of their instants. A report reads them when the period holds every instant (`summarized`).
+FUNNEL_TOTALS, DOMAIN_FUNNEL_TOTALS = (
+    View(
+        f"{view.name.removesuffix('_sessions')}_totals",
+        f"""
+SELECT {keys}, count(*) AS visitors, count(form_first_at) AS form_starts,
+       min(first_at) AS first_at, max(last_at) AS last_at
+FROM {view.name}
+GROUP BY {keys}""",
+        f"({keys}) NULLS NOT DISTINCT",
+    )
+    for view, keys in (
+        (FUNNEL_SESSIONS, "page_name, page_variant"),
+        (DOMAIN_FUNNEL_SESSIONS, "domain_id, page_name, page_variant"),
+    )
+)
+# A session has one domain: its captures' distinct sessions add up across domains.
+CAMPAIGN_TOTALS = View(
+    "analytics_campaign_totals",
+    """
+SELECT domain_id, utm_campaign, utm_source, utm_medium, count(DISTINCT session_id) AS sessions,
+       sum(leads) AS leads, sum(sales) AS sales, sum(revenue) AS revenue,
+       sum(conversion_seconds) AS conversion_seconds, sum(timed) AS timed,
+       min(created_at) AS first_at, max(created_at) AS last_at
+FROM analytics_capture_outcomes
+GROUP BY domain_id, utm_campaign, utm_source, utm_medium""",
+    "(domain_id, utm_campaign, utm_source, utm_medium) NULLS NOT DISTINCT",
+)
+# Refreshed in this order: totals after the view they add up.
 VIEWS = (
     VARIANT_VISITORS,
     FUNNEL_SESSIONS,
@@ -161,6 +194,9 @@ VIEWS = (
     CONVERSION_TOUCHES,
     CHANNEL_SESSIONS,
     CAPTURE_OUTCOMES,
+    FUNNEL_TOTALS,
+    DOMAIN_FUNNEL_TOTALS,
+    CAMPAIGN_TOTALS,
 )
 
 
@@ -175,6 +211,19 @@ def source(view: View, live: bool) -> str:
     return f"""(SELECT * FROM {view.name} WHERE {_refreshed(view)}
    UNION ALL
    SELECT * FROM ({view.definition}) d WHERE NOT {_refreshed(view)})"""
+
+
+def summarized(totals: View, rows: View, s: Statement, period: Period) -> str:
+    """True when `totals` were refreshed from the current `rows` and the period holds every instant of them:
+    then the totals add up to what the rows would. A report's branches sit behind it or its negation."""
+    inside = [*s.since("x.first_at", period), *s.until("x.last_at", period)]
+    covered = (
+        f" AND NOT EXISTS (SELECT FROM {totals.name} x WHERE NOT ({conditions(inside)}))" if inside else ""
+    )
+    return (
+        f"(EXISTS (SELECT FROM analytics_refreshes t JOIN analytics_refreshes r ON r.view_name = "
+        f"'{rows.name}' WHERE t.view_name = '{totals.name}' AND t.refreshed_at >= r.refreshed_at){covered})"
+    )
 
 
 def refreshed_at(views: Sequence[View], live: bool) -> str:
