@@ -4,11 +4,14 @@
 
 Creates a scratch database per scale on that server, seeds it, runs `rastro serve` in its own process,
 drops it after (`--database URL` reuses a seeded one instead and keeps it). Each request selects every
-field of the report's rows, over the whole seed (no period) unless the report needs an id.
+field of the report's rows, over the whole seed (no period) unless the report needs an id; with
+`--last-days N`, reports that take a period ask for the seed's last N local days instead (an analyst's
+"last 30 days"), which whole-history summaries cannot answer.
 """
 
 import argparse
 import asyncio
+import datetime as dt
 import sys
 import uuid
 from collections.abc import Iterator
@@ -18,6 +21,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import asyncpg
 from graphql import GraphQLObjectType
 
 from bench.loadgen import run
@@ -66,14 +70,30 @@ def database(scale: float, reuse: str | None) -> Iterator[str]:
         yield url
 
 
-def bodies() -> list[tuple[str, dict[str, Any]]]:
+async def last_days(url: str, days: int) -> dict[str, str]:
+    """The period of the seed's last `days` local days (São Paulo), ending with its latest session's day."""
+    connection = await asyncpg.connect(url)
+    try:
+        latest = await connection.fetchval(
+            "SELECT (max(created_at) AT TIME ZONE 'America/Sao_Paulo')::date FROM sessions"
+        )
+    finally:
+        await connection.close()
+    end = latest + dt.timedelta(days=1)
+    return {"from": (end - dt.timedelta(days=days)).isoformat(), "to": end.isoformat()}
+
+
+def bodies(period: dict[str, str] | None) -> list[tuple[str, dict[str, Any]]]:
     """Each report's query selecting every field of its rows, as GET /analytics/REPORT.csv asks for them."""
     analytics = build_schema()._schema.get_type("Analytics")
     assert isinstance(analytics, GraphQLObjectType)
-    return [
-        (name, {"query": document(name, analytics.fields[name], args), "variables": args})
-        for name, args in REPORTS
-    ]
+    asked = []
+    for name, args in REPORTS:
+        field = analytics.fields[name]
+        if period is not None and "period" in field.args:
+            args = {**args, "period": period}
+        asked.append((name, {"query": document(name, field, args), "variables": args}))
+    return asked
 
 
 def timed(base_url: str, key: str, name: str, body: dict[str, Any], requests: int, seconds: float) -> str:
@@ -95,14 +115,16 @@ def timed(base_url: str, key: str, name: str, body: dict[str, Any], requests: in
     return f"| {name} | {count} | {result.requests} | {p50:.1f} | {p99:.1f} | {under} | {result.errors} |"
 
 
-def bench(url: str, scale: float, requests: int, seconds: float) -> None:
+def bench(url: str, scale: float, requests: int, seconds: float, days: int | None) -> None:
     key = key_maker(url, f"bench-{uuid.uuid4().hex[:8]}")("analyst")  # a reused database has earlier keys
+    period = None if days is None else asyncio.run(last_days(url, days))
     with served(url) as server:
-        print(f"\nscale {scale:g}: up to {requests} requests per report, one at a time", flush=True)
+        asked = "the whole seed" if period is None else f"days {period['from']} to {period['to']} (excluded)"
+        print(f"\nscale {scale:g}, {asked}: up to {requests} requests per report, one at a time", flush=True)
         print(f"| report | rows | requests | p50 ms | p99 ms | p99 < {BOUND_MS:.0f} ms | errors |")
         print("|---|---|---|---|---|---|---|", flush=True)
         table = []
-        for name, body in bodies():
+        for name, body in bodies(period):
             table.append(timed(server.base_url, key, name, body, requests, seconds))
             print(table[-1], flush=True)
         over = sum("| NO |" in row for row in table)
@@ -115,10 +137,11 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=100, help="per report")
     parser.add_argument("--seconds", type=float, default=60, help="per report, at most")
     parser.add_argument("--database", help="an already seeded database to use (one scale only)")
+    parser.add_argument("--last-days", type=int, help="ask reports that take a period for the last N days")
     args = parser.parse_args()
     for scale in args.scale:
         with database(scale, args.database) as url:
-            bench(url, scale, args.requests, args.seconds)
+            bench(url, scale, args.requests, args.seconds, args.last_days)
 
 
 if __name__ == "__main__":
