@@ -209,9 +209,9 @@ INSERT INTO sessions (session_id, domain_id, visitor_id, first_page_id, total_pa
 VALUES ($1, $2, $3, $4, 1)
 """
 FLOOR_CAPTURE = """
-INSERT INTO utm_tracking (session_id, page_id, utm_source, utm_medium, utm_campaign, gclid, device,
+INSERT INTO utm_tracking (session_id, domain_id, page_id, utm_source, utm_medium, utm_campaign, gclid, device,
                           client_ip, user_agent, url_params)
-VALUES ($1, $2, 'google', 'cpc', 'bench', 'Cj0KCQ-bench', 'desktop', '127.0.0.1', $3, $4)
+VALUES ($1, $2, $3, 'google', 'cpc', 'bench', 'Cj0KCQ-bench', 'desktop', '127.0.0.1', $4, $5)
 """
 NEW_DOMAIN = """
 INSERT INTO domains (domain_name, domain_url, allowed_origins) VALUES ($1, $2, $3) RETURNING domain_id
@@ -230,10 +230,12 @@ async def floor_runs(
             session_id, visitor = f"floor-{round_no}-{n}-{uuid.uuid4().hex[:6]}", f"f{round_no}-{n}"
             async with pool.acquire() as connection, connection.transaction():
                 await connection.execute(FLOOR_SESSION, session_id, domain_id, visitor, page_id)
-                await connection.execute(FLOOR_CAPTURE, session_id, page_id, BROWSER, params)
+                await connection.execute(FLOOR_CAPTURE, session_id, domain_id, page_id, BROWSER, params)
                 await connection.execute(
-                    "INSERT INTO page_views (session_id, page_id, view_order) VALUES ($1, $2, 1)",
+                    "INSERT INTO page_views (session_id, domain_id, page_id, view_order)"
+                    " VALUES ($1, $2, $3, 1)",
                     session_id,
+                    domain_id,
                     page_id,
                 )
                 await connection.execute(
@@ -251,9 +253,9 @@ async def floor_runs(
             session_id = sessions[n % len(sessions)]
             async with pool.acquire() as connection, connection.transaction():
                 await connection.executemany(
-                    "INSERT INTO events (session_id, page_id, event_type, event_label, event_data)"
-                    " VALUES ($1, $2, $3, $4, $5)",
-                    [(session_id, page_id, *row) for row in rows],
+                    "INSERT INTO events (session_id, domain_id, page_id, event_type, event_label, event_data)"
+                    " VALUES ($1, $2, $3, $4, $5, $6)",
+                    [(session_id, domain_id, page_id, *row) for row in rows],
                 )
 
         return {

@@ -99,6 +99,7 @@ def outbox_rows(
     return [
         {
             "conversion_id": conversion.conversion_id,
+            "domain_id": conversion.domain_id,
             "platform": platform.value,
             "kind": OutboxKind.CONVERSION.value,
             "dedup_key": dedup_key(conversion.conversion_id, platform),
@@ -114,12 +115,13 @@ def retraction_rows(
 ) -> list[dict[str, Any]]:
     """Retractions of a refunded or charged-back sale, from its conversion rows, for platforms that take one.
 
-    `conversion_rows` are the conversion's outbox rows (conversion_id, platform, payload): a retraction
-    names the same order and click so the platform finds the sale it takes back.
+    `conversion_rows` are the conversion's outbox rows (conversion_id, domain_id, platform, payload): a
+    retraction names the same order and click so the platform finds the sale it takes back.
     """
     return [
         {
             "conversion_id": row["conversion_id"],
+            "domain_id": row["domain_id"],
             "platform": row["platform"],
             "kind": OutboxKind.RETRACTION.value,
             "dedup_key": dedup_key(row["conversion_id"], Platform(row["platform"]), OutboxKind.RETRACTION),

@@ -5,7 +5,7 @@ import uuid
 from decimal import Decimal
 from typing import Annotated, Any
 
-from sqlalchemy import DateTime, MetaData, Numeric, String, func
+from sqlalchemy import DateTime, ForeignKeyConstraint, MetaData, Numeric, String, func
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -46,6 +46,13 @@ class Base(DeclarativeBase):
         str2048: String(2048),
         dt.datetime: DateTime(timezone=True),
     }
+
+
+def child_of(parent: str, key: str) -> ForeignKeyConstraint:
+    """The row's parent with its domain: (key, domain_id) references the parent's, so the two always agree."""
+    return ForeignKeyConstraint(
+        [key, "domain_id"], [f"{parent}.{key}", f"{parent}.domain_id"], ondelete="CASCADE"
+    )
 
 
 class Timestamps:

@@ -15,7 +15,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base, Timestamps, jsonb, money2, str20, str100, str512, uuid_pk
+from models.base import Base, Timestamps, child_of, jsonb, money2, str20, str100, str512, uuid_pk
 from models.enums import AttemptStatus, Platform, SyncStatus, sql_in
 
 _KNOWN_PLATFORM = " || ".join(f'@.key == "{platform}"' for platform in Platform)
@@ -32,6 +32,8 @@ class OfflineConversion(Timestamps, Base):
     __tablename__ = "offline_conversions"
     __table_args__ = (
         UniqueConstraint("lead_id", "conversion_name"),
+        child_of("leads", "lead_id"),
+        UniqueConstraint("conversion_id", "domain_id"),
         CheckConstraint("conversion_value >= 0", name="conversion_value"),
         CheckConstraint("conversion_currency ~ '^[A-Z]{3}$'", name="conversion_currency"),
         CheckConstraint(SYNC_STATUS_CHECK, name="sync_status"),
@@ -47,7 +49,8 @@ class OfflineConversion(Timestamps, Base):
     )
 
     conversion_id: Mapped[uuid_pk]
-    lead_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("leads.lead_id", ondelete="CASCADE"))
+    lead_id: Mapped[uuid.UUID]
+    domain_id: Mapped[uuid.UUID]
     original_tracking_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("utm_tracking.tracking_id", ondelete="SET NULL")
     )
@@ -69,6 +72,7 @@ class PlatformSyncLog(Timestamps, Base):
     __table_args__ = (
         CheckConstraint(sql_in("platform", Platform), name="platform"),
         CheckConstraint(sql_in("sync_status", AttemptStatus), name="sync_status"),
+        child_of("offline_conversions", "conversion_id"),
         CheckConstraint("http_status_code BETWEEN 100 AND 599", name="http_status_code"),
         CheckConstraint("duration_ms >= 0", name="duration_ms"),
         Index("idx_platform_sync_log_conversion", "conversion_id", "platform", "created_at"),
@@ -77,9 +81,8 @@ class PlatformSyncLog(Timestamps, Base):
     )
 
     sync_id: Mapped[uuid_pk]
-    conversion_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("offline_conversions.conversion_id", ondelete="CASCADE")
-    )
+    conversion_id: Mapped[uuid.UUID]
+    domain_id: Mapped[uuid.UUID]
     platform: Mapped[str20]
     sync_status: Mapped[str20]
     request_payload: Mapped[jsonb | None]

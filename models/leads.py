@@ -3,10 +3,32 @@
 import datetime as dt
 import uuid
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, SmallInteger, String, Text, text
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base, Timestamps, jsonb, money2, str20, str50, str100, str255, str320, uuid_pk
+from models.base import (
+    Base,
+    Timestamps,
+    child_of,
+    jsonb,
+    money2,
+    str20,
+    str50,
+    str100,
+    str255,
+    str320,
+    uuid_pk,
+)
 from models.enums import AttemptStatus, sql_in
 
 
@@ -17,6 +39,8 @@ class Lead(Timestamps, Base):
         CheckConstraint("hashed_phone ~ '^[0-9a-f]{64}$'", name="hashed_phone"),
         CheckConstraint("time_to_conversion >= 0", name="time_to_conversion"),
         CheckConstraint("jsonb_typeof(metadata) = 'object'", name="metadata"),
+        child_of("sessions", "session_id"),
+        UniqueConstraint("lead_id", "domain_id"),
         Index("idx_leads_session_id", "session_id"),
         Index("idx_leads_utm_tracking_id", "utm_tracking_id"),
         Index("idx_leads_page_id", "page_id"),
@@ -35,7 +59,8 @@ class Lead(Timestamps, Base):
     )
 
     lead_id: Mapped[uuid_pk]
-    session_id: Mapped[str255] = mapped_column(ForeignKey("sessions.session_id", ondelete="CASCADE"))
+    session_id: Mapped[str255]
+    domain_id: Mapped[uuid.UUID]
     utm_tracking_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("utm_tracking.tracking_id", ondelete="SET NULL")
     )
@@ -67,13 +92,15 @@ class LeadStage(Timestamps, Base):
         ),
         CheckConstraint("stage_value >= 0", name="stage_value"),
         CheckConstraint("probability BETWEEN 0 AND 100", name="probability"),
+        child_of("leads", "lead_id"),
         Index("idx_lead_stages_lead_created", "lead_id", "created_at"),
         Index("idx_lead_stages_stage_name", "stage_name"),
         Index("idx_lead_stages_lead_order", "lead_id", "created_at", "recorded_seq", unique=True),
     )
 
     stage_id: Mapped[uuid_pk]
-    lead_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("leads.lead_id", ondelete="CASCADE"))
+    lead_id: Mapped[uuid.UUID]
+    domain_id: Mapped[uuid.UUID]
     stage_name: Mapped[str20]
     stage_value: Mapped[money2 | None]
     probability: Mapped[int | None] = mapped_column(SmallInteger)  # percent
@@ -93,6 +120,7 @@ class IntegrationLog(Timestamps, Base):
         ),
         CheckConstraint(sql_in("status", AttemptStatus), name="status"),
         CheckConstraint("retry_count >= 0", name="retry_count"),
+        child_of("leads", "lead_id"),
         Index("idx_integrations_log_lead_id", "lead_id", "created_at"),
         Index(
             "idx_integrations_log_open", "status", "created_at", postgresql_where=text("status <> 'success'")
@@ -106,7 +134,8 @@ class IntegrationLog(Timestamps, Base):
     )
 
     log_id: Mapped[uuid_pk]
-    lead_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("leads.lead_id", ondelete="CASCADE"))
+    lead_id: Mapped[uuid.UUID]
+    domain_id: Mapped[uuid.UUID]
     integration_type: Mapped[str20]
     integration_name: Mapped[str100]
     status: Mapped[str20] = mapped_column(server_default="pending")

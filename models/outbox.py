@@ -3,10 +3,10 @@
 import datetime as dt
 import uuid
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, Text, text
+from sqlalchemy import BigInteger, CheckConstraint, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base, Timestamps, jsonb, str20
+from models.base import Base, Timestamps, child_of, jsonb, str20
 from models.enums import DeliveryStatus, OutboxKind, Platform, sql_in
 
 
@@ -15,6 +15,7 @@ class ConversionOutbox(Timestamps, Base):
     __table_args__ = (
         CheckConstraint(sql_in("platform", Platform), name="platform"),
         CheckConstraint(sql_in("kind", OutboxKind), name="kind"),
+        child_of("offline_conversions", "conversion_id"),
         CheckConstraint("jsonb_typeof(payload) = 'object'", name="payload"),
         CheckConstraint(sql_in("status", DeliveryStatus), name="status"),
         CheckConstraint("attempts >= 0", name="attempts"),
@@ -35,9 +36,8 @@ class ConversionOutbox(Timestamps, Base):
     )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
-    conversion_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("offline_conversions.conversion_id", ondelete="CASCADE")
-    )
+    conversion_id: Mapped[uuid.UUID]
+    domain_id: Mapped[uuid.UUID]
     platform: Mapped[str20]
     kind: Mapped[str20] = mapped_column(server_default=OutboxKind.CONVERSION.value)
     # integrations.outbox.dedup_key: the order/event id the platform dedupes on.

@@ -40,10 +40,9 @@ WITH reclaimed AS (
 UPDATE conversion_outbox o
 SET status = 'delivering', attempts = o.attempts + 1, claim_token = :token,
     lease_expires_at = now() + make_interval(secs => :lease)
-FROM picked, offline_conversions c, leads l, sessions s
-WHERE o.id = picked.id AND c.conversion_id = o.conversion_id AND l.lead_id = c.lead_id
-  AND s.session_id = l.session_id
-RETURNING o.id, o.conversion_id, o.kind, o.dedup_key, o.payload, o.attempts, s.domain_id,
+FROM picked
+WHERE o.id = picked.id
+RETURNING o.id, o.conversion_id, o.kind, o.dedup_key, o.payload, o.attempts, o.domain_id,
     (SELECT status FROM conversion_outbox c2
      WHERE c2.conversion_id = o.conversion_id AND c2.platform = o.platform AND c2.kind = 'conversion')
         AS conversion_status
@@ -171,6 +170,7 @@ async def finish(
     logs: list[dict[str, Any]] = [
         {
             "conversion_id": row.conversion_id,
+            "domain_id": row.domain_id,
             "platform": platform.value,
             "sync_status": _attempt_status(attempt.outcome.verdict).value,
             "request_payload": attempt.request,

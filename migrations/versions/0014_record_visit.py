@@ -14,8 +14,8 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
-def upgrade() -> None:
-    run_script("""
+# 0022 adds domain_id to the rows this writes; its downgrade puts this version back.
+RECORD_VISIT = """
 -- Called outside any transaction, it is one: the journey upsert locks the visitor until it returns, and
 -- each statement of a volatile function takes a new snapshot, so the latest session read after the lock
 -- includes one a concurrent first hit just committed. The session rules' limits come from the caller.
@@ -92,7 +92,11 @@ BEGIN
                 p_user_agent, p_url_params);
     END IF;
 END $$;
-""")
+"""
+
+
+def upgrade() -> None:
+    run_script(RECORD_VISIT)
 
 
 def downgrade() -> None:

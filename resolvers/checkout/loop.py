@@ -42,8 +42,7 @@ BUYER_LEAD = text("""
 SELECT l.lead_id
 FROM customers c
 JOIN leads l ON l.hashed_email = c.hashed_email
-JOIN sessions s ON s.session_id = l.session_id
-WHERE c.id = :customer_id AND (CAST(:domain_id AS uuid) IS NULL OR s.domain_id = :domain_id)
+WHERE c.id = :customer_id AND (CAST(:domain_id AS uuid) IS NULL OR l.domain_id = :domain_id)
 ORDER BY l.created_at <= :paid_at DESC, l.created_at DESC, l.lead_id
 LIMIT 1
 """)
@@ -105,7 +104,7 @@ async def _adjust(
     outbox = ConversionOutbox
     queued = (
         await session.execute(
-            select(outbox.conversion_id, outbox.platform, outbox.payload).where(
+            select(outbox.conversion_id, outbox.domain_id, outbox.platform, outbox.payload).where(
                 outbox.conversion_id == conversion_id, outbox.kind == OutboxKind.CONVERSION.value
             )
         )

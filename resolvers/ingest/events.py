@@ -26,18 +26,18 @@ class EventsOutcome:
 INSERT_EVENTS = """
 WITH s AS (
     UPDATE sessions SET last_activity_at = greatest(last_activity_at, now())
-    WHERE session_id = {session} RETURNING session_id
+    WHERE session_id = {session} RETURNING session_id, domain_id
 ),
 -- The page is looked up once per call, not once per event.
 p AS MATERIALIZED (
-    SELECT s.session_id,
+    SELECT s.session_id, s.domain_id,
            (SELECT page_id FROM page_views v WHERE v.session_id = s.session_id
             ORDER BY view_order DESC LIMIT 1) AS page_id
     FROM s
 )
-INSERT INTO events (session_id, page_id, event_type, event_category, event_action, event_label,
+INSERT INTO events (session_id, domain_id, page_id, event_type, event_category, event_action, event_label,
                     element_id, element_class, event_data)
-SELECT p.session_id, p.page_id,
+SELECT p.session_id, p.domain_id, p.page_id,
        e.event_type, e.event_category, e.event_action, e.event_label, e.element_id, e.element_class,
        coalesce(e.event_data, '{{}}')
 FROM p, jsonb_to_recordset(CAST(:events AS jsonb)) AS e(

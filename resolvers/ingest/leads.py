@@ -57,10 +57,10 @@ first_capture AS (
     SELECT * FROM utm_tracking WHERE session_id = :session_id ORDER BY created_at, tracking_id LIMIT 1
 ),
 l AS (
-    INSERT INTO leads (session_id, utm_tracking_id, page_id, name, email, hashed_email, company, phone,
-                       hashed_phone, is_business_email, email_domain, time_to_conversion, metadata,
+    INSERT INTO leads (session_id, domain_id, utm_tracking_id, page_id, name, email, hashed_email, company,
+                       phone, hashed_phone, is_business_email, email_domain, time_to_conversion, metadata,
                        idempotency_key)
-    SELECT s.session_id, (SELECT tracking_id FROM first_capture),
+    SELECT s.session_id, s.domain_id, (SELECT tracking_id FROM first_capture),
            coalesce(CAST(:page_id AS uuid),
                     (SELECT page_id FROM page_views v WHERE v.session_id = s.session_id
                      ORDER BY view_order DESC LIMIT 1)),
@@ -71,7 +71,8 @@ l AS (
     RETURNING *
 ),
 stage AS (
-    INSERT INTO lead_stages (lead_id, stage_name, changed_by) SELECT lead_id, 'new', 'system' FROM l
+    INSERT INTO lead_stages (lead_id, domain_id, stage_name, changed_by)
+    SELECT lead_id, domain_id, 'new', 'system' FROM l
 ),
 converted AS (
     UPDATE sessions SET converted = true WHERE session_id = :session_id
@@ -82,8 +83,9 @@ journey AS (
     FROM s WHERE j.visitor_id = s.visitor_id AND j.domain_id = s.domain_id
 ),
 crm AS (
-    INSERT INTO integrations_log (lead_id, integration_type, integration_name, status, request_data)
-    SELECT l.lead_id, 'webhook', a.name, 'pending', jsonb_build_object(
+    INSERT INTO integrations_log (lead_id, domain_id, integration_type, integration_name, status,
+                                  request_data)
+    SELECT l.lead_id, l.domain_id, 'webhook', a.name, 'pending', jsonb_build_object(
         'event', 'lead.created',
         'lead', jsonb_strip_nulls(jsonb_build_object(
             'leadId', l.lead_id, 'sessionId', l.session_id, 'name', l.name, 'email', l.email,

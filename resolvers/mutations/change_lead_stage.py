@@ -67,7 +67,7 @@ async def change_lead_stage(context: Context, request: StageChangeRequest) -> St
         lead = await lock_lead(session, request.lead)
         if isinstance(lead, Failure):
             return StageChange(errors=[lead])
-        recorded = await record_stage(session, lead.lead_id, entry, request.reopen)
+        recorded = await record_stage(session, lead, entry, request.reopen)
         if isinstance(recorded, Failure):
             return StageChange(errors=[recorded])
         stage, changed = recorded

@@ -111,7 +111,7 @@ async def register_in_transaction(
             occurred_at=conversion.conversion_date,
         )
         # A registered sale is proof enough to reopen a lost lead.
-        await record_stage(session, lead.lead_id, won, reopen=True)
+        await record_stage(session, lead, won, reopen=True)
     return Registration(conversion, created=True)
 
 
@@ -125,6 +125,7 @@ async def _insert_conversion(
         upsert(OfflineConversion)
         .values(
             lead_id=lead.lead_id,
+            domain_id=lead.domain_id,
             original_tracking_id=lead.utm_tracking_id,
             gclid=clicks.gclid,
             gbraid=clicks.gbraid,

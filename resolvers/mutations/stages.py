@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import LeadStage
+from models import Lead, LeadStage
 from resolvers import orderings
 from resolvers.mutations.outcome import Failure, conflict
 
@@ -37,10 +37,10 @@ async def stage_at(session: AsyncSession, lead_id: uuid.UUID, moment: dt.datetim
 
 
 async def record_stage(
-    session: AsyncSession, lead_id: uuid.UUID, entry: StageEntry, reopen: bool
+    session: AsyncSession, lead: Lead, entry: StageEntry, reopen: bool
 ) -> tuple[LeadStage, bool] | Failure:
     """(row, changed): the stage already in effect when it has the same name and value, else a new row."""
-    previous = await stage_at(session, lead_id, entry.occurred_at)
+    previous = await stage_at(session, lead.lead_id, entry.occurred_at)
     if previous is not None:
         if previous.stage_name == entry.stage and previous.stage_value == entry.value:
             return previous, False
@@ -50,7 +50,8 @@ async def record_stage(
     rows = await session.scalars(
         insert(LeadStage)
         .values(
-            lead_id=lead_id,
+            lead_id=lead.lead_id,
+            domain_id=lead.domain_id,
             stage_name=entry.stage,
             stage_value=entry.value,
             probability=entry.probability,

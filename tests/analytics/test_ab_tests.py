@@ -34,12 +34,12 @@ def arm_script(variant: str, page: str, visitors: int, leads: int, sales: int) -
 INSERT INTO sessions (session_id, domain_id, visitor_id, first_page_id, started_at)
   SELECT '{variant}-' || n, '{DOMAIN}', 'visitor-{variant}-' || n, '{page}', '2025-05-10 12:00Z' FROM {sessions};
 -- Every visitor views the page twice (two sessions would count once): the unit is the visitor.
-INSERT INTO page_views (session_id, page_id, view_order, created_at)
-  SELECT '{variant}-' || n, '{page}', k, '2025-05-10 12:00Z' FROM {sessions}, generate_series(1, 2) AS k;
-INSERT INTO leads (session_id, page_id, created_at)
-  SELECT '{variant}-' || n, '{page}', '2025-05-10 12:05Z' FROM generate_series(1, {leads}) AS n;
-INSERT INTO offline_conversions (lead_id, conversion_value, conversion_date, conversion_name)
-  SELECT lead_id, 100, '2025-05-20 12:00Z', 'purchase' FROM leads
+INSERT INTO page_views (session_id, domain_id, page_id, view_order, created_at)
+  SELECT '{variant}-' || n, '{DOMAIN}', '{page}', k, '2025-05-10 12:00Z' FROM {sessions}, generate_series(1, 2) AS k;
+INSERT INTO leads (session_id, domain_id, page_id, created_at)
+  SELECT '{variant}-' || n, '{DOMAIN}', '{page}', '2025-05-10 12:05Z' FROM generate_series(1, {leads}) AS n;
+INSERT INTO offline_conversions (lead_id, domain_id, conversion_value, conversion_date, conversion_name)
+  SELECT lead_id, domain_id, 100, '2025-05-20 12:00Z', 'purchase' FROM leads
   WHERE page_id = '{page}' ORDER BY session_id LIMIT {sales};
 """
 

@@ -85,14 +85,16 @@ def journey_db(pg_url: str, migrated_template: str) -> Iterator[str]:
         )
         if source is not None:
             script.append(
-                "INSERT INTO utm_tracking (session_id, utm_source, utm_medium, utm_campaign, created_at) "
-                f"VALUES ('s{number}', '{source}', 'cpc', '{campaign}', '{at}')"
+                "INSERT INTO utm_tracking (session_id, domain_id, utm_source, utm_medium, utm_campaign, created_at) "
+                f"VALUES ('s{number}', '00000000-0000-0000-0000-0000000000d1', '{source}', 'cpc', '{campaign}', '{at}')"
             )
     script += [
-        "INSERT INTO leads (lead_id, session_id, email, hashed_email) VALUES "
-        "('00000000-0000-0000-0000-00000000001e', 's2', 'ana@example.com', rastro_email_hash('ana@example.com'))",
-        "INSERT INTO offline_conversions (lead_id, conversion_value, conversion_date, conversion_name) VALUES "
-        f"('00000000-0000-0000-0000-00000000001e', 1000, '{SALE.isoformat()}', 'contract_signed')",
+        "INSERT INTO leads (lead_id, session_id, domain_id, email, hashed_email) VALUES "
+        "('00000000-0000-0000-0000-00000000001e', 's2', '00000000-0000-0000-0000-0000000000d1', "
+        "'ana@example.com', rastro_email_hash('ana@example.com'))",
+        "INSERT INTO offline_conversions (lead_id, domain_id, conversion_value, conversion_date, conversion_name) "
+        "VALUES ('00000000-0000-0000-0000-00000000001e', '00000000-0000-0000-0000-0000000000d1', 1000, "
+        f"'{SALE.isoformat()}', 'contract_signed')",
         "INSERT INTO transaction_statuses (id, code, status) VALUES (1, 'approved', 'Aprovada'), "
         "(2, 'refunded', 'Reembolsada') ON CONFLICT DO NOTHING",
         "INSERT INTO customers (id, email) VALUES (1, ' Ana@Example.com'), (2, 'bob@example.com')",

@@ -60,7 +60,7 @@ def visit(url: str, session: str, days: list[int]) -> dict[str, Any]:
     """A new session on the first A/B variant, viewing it (and starting its form) on those days after DAY."""
     page = variant(url)
     views = ", ".join(
-        f"('{session}', '{page['page_id']}', {n}, "
+        f"('{session}', '{page['domain_id']}', '{page['page_id']}', {n}, "
         f"(DATE '{DAY + dt.timedelta(days=d)}' + TIME '12:00') AT TIME ZONE 'America/Sao_Paulo')"
         for n, d in enumerate(days, start=1)
     )
@@ -69,8 +69,9 @@ def visit(url: str, session: str, days: list[int]) -> dict[str, Any]:
         f"""
 INSERT INTO sessions (session_id, domain_id, visitor_id, first_page_id, started_at)
   VALUES ('{session}', '{page["domain_id"]}', 'visitor-{session}', '{page["page_id"]}', '{DAY}T15:00Z');
-INSERT INTO page_views (session_id, page_id, view_order, created_at) VALUES {views};
-INSERT INTO events (session_id, page_id, event_type) VALUES ('{session}', '{page["page_id"]}', 'form_start');
+INSERT INTO page_views (session_id, domain_id, page_id, view_order, created_at) VALUES {views};
+INSERT INTO events (session_id, domain_id, page_id, event_type)
+  VALUES ('{session}', '{page["domain_id"]}', '{page["page_id"]}', 'form_start');
 """,
     )
     return page

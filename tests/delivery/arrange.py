@@ -50,6 +50,7 @@ def make_lead(
     lead = Lead(
         lead_id=uuid.uuid4(),
         session_id=site.session_id,
+        domain_id=site.domain_id,
         name="Maria Silva",
         email=email,
         hashed_email=sha256_hex(email.strip().lower()) if email else None,
@@ -58,9 +59,9 @@ def make_lead(
     )
     execute(
         url,
-        "INSERT INTO leads (lead_id, session_id, name, email, hashed_email, phone, hashed_phone)"
-        " VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        lead.lead_id, lead.session_id, lead.name, lead.email, lead.hashed_email, lead.phone, lead.hashed_phone,
+        "INSERT INTO leads (lead_id, session_id, domain_id, name, email, hashed_email, phone, hashed_phone)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        lead.lead_id, lead.session_id, lead.domain_id, lead.name, lead.email, lead.hashed_email, lead.phone, lead.hashed_phone,
     )  # fmt: skip
     return lead
 
@@ -87,6 +88,7 @@ def queue_conversions(
         conversion = OfflineConversion(
             conversion_id=uuid.uuid4(),
             lead_id=lead.lead_id,
+            domain_id=lead.domain_id,
             conversion_value=Decimal(value),
             conversion_currency="BRL",
             conversion_date=sold_at or hours_ago(24),
@@ -95,22 +97,23 @@ def queue_conversions(
         conversions.append(conversion)
         rows += outbox_rows(conversion, clicks, matches)
     records = [
-        (c.conversion_id, c.lead_id, c.conversion_value, c.conversion_date, c.conversion_name,
+        (c.conversion_id, c.lead_id, c.domain_id, c.conversion_value, c.conversion_date, c.conversion_name,
          json.dumps(sync_status(matches)))
         for c in conversions
     ]  # fmt: skip
     _copy(url, "offline_conversions",
-          ["conversion_id", "lead_id", "conversion_value", "conversion_date", "conversion_name", "sync_status"],
+          ["conversion_id", "lead_id", "domain_id", "conversion_value", "conversion_date", "conversion_name", "sync_status"],
           records)  # fmt: skip
-    _copy(url, "conversion_outbox", ["conversion_id", "platform", "kind", "dedup_key", "payload"],
-          [(r["conversion_id"], r["platform"], r["kind"], r["dedup_key"], json.dumps(r["payload"])) for r in rows])  # fmt: skip
+    _copy(url, "conversion_outbox", ["conversion_id", "domain_id", "platform", "kind", "dedup_key", "payload"],
+          [(r["conversion_id"], r["domain_id"], r["platform"], r["kind"], r["dedup_key"], json.dumps(r["payload"])) for r in rows])  # fmt: skip
     return [c.conversion_id for c in conversions]
 
 
 def queue_retractions(url: str, conversion_id: uuid.UUID, reason: str = "refund") -> None:
     rows = fetch(
         url,
-        "SELECT conversion_id, platform, payload FROM conversion_outbox WHERE conversion_id = $1 AND kind = 'conversion'",
+        "SELECT conversion_id, domain_id, platform, payload FROM conversion_outbox"
+        " WHERE conversion_id = $1 AND kind = 'conversion'",
         conversion_id,
     )
     for row in rows:
@@ -118,9 +121,9 @@ def queue_retractions(url: str, conversion_id: uuid.UUID, reason: str = "refund"
     for row in retraction_rows(rows, reason, dt.datetime.now(dt.UTC)):  # type: ignore[arg-type]
         execute(
             url,
-            "INSERT INTO conversion_outbox (conversion_id, platform, kind, dedup_key, payload)"
-            " VALUES ($1, $2, $3, $4, $5::jsonb)",
-            row["conversion_id"], row["platform"], row["kind"], row["dedup_key"], json.dumps(row["payload"]),
+            "INSERT INTO conversion_outbox (conversion_id, domain_id, platform, kind, dedup_key, payload)"
+            " VALUES ($1, $2, $3, $4, $5, $6::jsonb)",
+            row["conversion_id"], row["domain_id"], row["platform"], row["kind"], row["dedup_key"], json.dumps(row["payload"]),
         )  # fmt: skip
 
 

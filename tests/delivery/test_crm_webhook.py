@@ -18,8 +18,9 @@ def queue_lead_created(url: str, lead_id: uuid.UUID, name: str = "hubspot") -> u
     request = {"event": "lead.created", "lead": {"leadId": str(lead_id), "email": "maria@empresa.com.br"}}
     execute(
         url,
-        "INSERT INTO integrations_log (log_id, lead_id, integration_type, integration_name, status, request_data)"
-        " VALUES ($1, $2, 'webhook', $3, 'pending', $4::jsonb)",
+        "INSERT INTO integrations_log"
+        " (log_id, lead_id, domain_id, integration_type, integration_name, status, request_data)"
+        " SELECT $1, $2, domain_id, 'webhook', $3, 'pending', $4::jsonb FROM leads WHERE lead_id = $2",
         log_id, lead_id, name, json.dumps(request),
     )  # fmt: skip
     return log_id

@@ -212,8 +212,8 @@ def test_sync_logs_and_integration_logs_have_root_lists_with_filters(
     lead = make_lead(db_url, site, email="crm@loja.com.br")
     execute(
         db_url,
-        "INSERT INTO integrations_log (lead_id, integration_type, integration_name, status, error_message)"
-        " VALUES ($1, 'webhook', 'hubspot', 'failed', 'HTTP 502')",
+        "INSERT INTO integrations_log (lead_id, domain_id, integration_type, integration_name, status, error_message)"
+        " SELECT $1, domain_id, 'webhook', 'hubspot', 'failed', 'HTTP 502' FROM leads WHERE lead_id = $1",
         lead.lead_id,
     )
     logs_query = """query Logs($f: PlatformSyncLogFilter, $g: IntegrationLogFilter) {

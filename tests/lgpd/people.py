@@ -102,54 +102,58 @@ async def _arrange(c: asyncpg.Connection, who: Person) -> dict[str, list[Any]]:
     tracking = await add(
         "utm_tracking",
         "INSERT INTO utm_tracking (session_id, utm_source, utm_medium, utm_campaign, client_ip, user_agent,"
-        " url_params) VALUES ($1, 'google', 'cpc', 'lgpd', $2::inet, $3, $4::jsonb) RETURNING tracking_id",
-        sessions[0], who.ip, who.user_agent, json.dumps({"e": who.email}),
+        " url_params, domain_id) VALUES ($1, 'google', 'cpc', 'lgpd', $2::inet, $3, $4::jsonb, $5)"
+        " RETURNING tracking_id",
+        sessions[0], who.ip, who.user_agent, json.dumps({"e": who.email}), domain,
     )  # fmt: skip
     await add(
         "page_views",
-        "INSERT INTO page_views (session_id, view_order) VALUES ($1, 1) RETURNING view_id",
+        "INSERT INTO page_views (session_id, view_order, domain_id) VALUES ($1, 1, $2) RETURNING view_id",
         sessions[1],
+        domain,
     )
     await add(
         "events",
-        "INSERT INTO events (session_id, event_type, event_data) VALUES ($1, 'form_submit', $2::jsonb)"
-        " RETURNING event_id",
-        sessions[0], json.dumps({"fields": {"nome": who.name, "telefone": f"+{who.phone_digits}"}}),
+        "INSERT INTO events (session_id, event_type, event_data, domain_id)"
+        " VALUES ($1, 'form_submit', $2::jsonb, $3) RETURNING event_id",
+        sessions[0], json.dumps({"fields": {"nome": who.name, "telefone": f"+{who.phone_digits}"}}), domain,
     )  # fmt: skip
     lead = await add(
         "leads",
         "INSERT INTO leads (session_id, utm_tracking_id, name, email, hashed_email, phone, hashed_phone,"
-        " email_domain, metadata) VALUES ($1, $2, $3, $4, $5, $6, $7, 'exemplo-lgpd.com.br', $8::jsonb)"
-        " RETURNING lead_id",
+        " email_domain, metadata, domain_id)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, 'exemplo-lgpd.com.br', $8::jsonb, $9) RETURNING lead_id",
         sessions[0], tracking, who.name, who.email, sha(who.email), f"+{who.phone_digits}",
-        sha(who.phone_digits), json.dumps({"custom": {"cpf": who.document}}),
+        sha(who.phone_digits), json.dumps({"custom": {"cpf": who.document}}), domain,
     )  # fmt: skip
     await add(
         "lead_stages",
-        "INSERT INTO lead_stages (lead_id, stage_name, changed_by, reason)"
-        " VALUES ($1, 'won', 'vendas@exemplo.com', $2) RETURNING stage_id",
-        lead, f"Fechou com {who.name}",
+        "INSERT INTO lead_stages (lead_id, stage_name, changed_by, reason, domain_id)"
+        " VALUES ($1, 'won', 'vendas@exemplo.com', $2, $3) RETURNING stage_id",
+        lead, f"Fechou com {who.name}", domain,
     )  # fmt: skip
     conversion = await add(
         "offline_conversions",
         "INSERT INTO offline_conversions (lead_id, original_tracking_id, conversion_value, conversion_date,"
-        " conversion_name, sync_status) VALUES ($1, $2, 1500, now(), 'purchase', '{\"meta\": \"pending\"}')"
-        " RETURNING conversion_id",
-        lead, tracking,
+        " conversion_name, sync_status, domain_id)"
+        " VALUES ($1, $2, 1500, now(), 'purchase', '{\"meta\": \"pending\"}', $3) RETURNING conversion_id",
+        lead, tracking, domain,
     )  # fmt: skip
     await add(
         "conversion_outbox",
-        "INSERT INTO conversion_outbox (conversion_id, platform, dedup_key, payload)"
-        " VALUES ($1, 'meta', $2, $3::jsonb) RETURNING id",
+        "INSERT INTO conversion_outbox (conversion_id, platform, dedup_key, payload, domain_id)"
+        " VALUES ($1, 'meta', $2, $3::jsonb, $4) RETURNING id",
         conversion, f"lgpd-{who.tag}",
         json.dumps({"identifiers": {"hashed_email": sha(who.email), "hashed_phone": sha(who.phone_digits)}}),
+        domain,
     )  # fmt: skip
     await add(
         "platform_sync_log",
-        "INSERT INTO platform_sync_log (conversion_id, platform, sync_status, request_payload, response_data)"
-        " VALUES ($1, 'google_ads', 'failed', $2::jsonb, $3::jsonb) RETURNING sync_id",
+        "INSERT INTO platform_sync_log"
+        " (conversion_id, platform, sync_status, request_payload, response_data, domain_id)"
+        " VALUES ($1, 'google_ads', 'failed', $2::jsonb, $3::jsonb, $4) RETURNING sync_id",
         conversion, json.dumps({"userIdentifiers": [{"hashedPhoneNumber": sha(f"+{who.phone_digits}")}]}),
-        json.dumps({"error": f"unknown user {sha(who.email)}"}),
+        json.dumps({"error": f"unknown user {sha(who.email)}"}), domain,
     )  # fmt: skip
     await add(
         "conversion_adjustments",
@@ -159,9 +163,9 @@ async def _arrange(c: asyncpg.Connection, who: Person) -> dict[str, list[Any]]:
     )
     await add(
         "integrations_log",
-        "INSERT INTO integrations_log (lead_id, integration_type, integration_name, request_data)"
-        " VALUES ($1, 'webhook', 'crm', $2::jsonb) RETURNING log_id",
-        lead, json.dumps({"lead": {"name": who.name, "email": who.email.upper(), "ip": who.ip}}),
+        "INSERT INTO integrations_log (lead_id, integration_type, integration_name, request_data, domain_id)"
+        " VALUES ($1, 'webhook', 'crm', $2::jsonb, $3) RETURNING log_id",
+        lead, json.dumps({"lead": {"name": who.name, "email": who.email.upper(), "ip": who.ip}}), domain,
     )  # fmt: skip
     customer = await add(
         "customers",

@@ -43,8 +43,8 @@ def every_node(server: LiveServer, key: str, query: str, **variables: Any) -> li
 LEAD_BY_EMAIL = "query($email: String) { lead(email: $email) { leadId email hashedEmail } }"
 # A second lead of the same person, captured after every seeded one (same e-mail hash and CRM id).
 REPEAT_LEAD = """
-INSERT INTO leads (session_id, external_id, name, email, hashed_email, created_at)
-SELECT session_id, external_id, name, upper(email), hashed_email, now() FROM leads WHERE lead_id = $1
+INSERT INTO leads (session_id, domain_id, external_id, name, email, hashed_email, created_at)
+SELECT session_id, domain_id, external_id, name, upper(email), hashed_email, now() FROM leads WHERE lead_id = $1
 RETURNING lead_id
 """
 
@@ -239,8 +239,8 @@ STATUSES = [
     "{}",
 ]
 ADD_CONVERSIONS = """
-INSERT INTO offline_conversions (lead_id, conversion_value, conversion_date, conversion_name, sync_status)
-SELECT lead_id, 100, now() - interval '1 day' * row_number() OVER (ORDER BY lead_id), 'test_sale',
+INSERT INTO offline_conversions (lead_id, domain_id, conversion_value, conversion_date, conversion_name, sync_status)
+SELECT lead_id, domain_id, 100, now() - interval '1 day' * row_number() OVER (ORDER BY lead_id), 'test_sale',
        ($1::jsonb[])[1 + (row_number() OVER (ORDER BY lead_id)) % cardinality($1::jsonb[])]
 FROM leads
 """

@@ -11,9 +11,9 @@ SET lead_at = l.lead_at,
 FROM syn_lead l
 WHERE l.lno = d.lno;
 
-INSERT INTO lead_stages (stage_id, lead_id, stage_name, stage_value, probability, changed_by, reason,
+INSERT INTO lead_stages (stage_id, lead_id, domain_id, stage_name, stage_value, probability, changed_by, reason,
                          created_at, updated_at)
-SELECT pg_temp.uid('stage:' || s.lno || ':' || s.k), s.lead_id, s.stage_name,
+SELECT pg_temp.uid('stage:' || s.lno || ':' || s.k), s.lead_id, s.domain_id, s.stage_name,
        CASE WHEN s.stage_name = 'new' THEN NULL ELSE s.deal_value END,
        CASE s.stage_name WHEN 'new' THEN 10 WHEN 'qualified' THEN 30 WHEN 'proposal' THEN 50
                          WHEN 'negotiation' THEN 70 WHEN 'won' THEN 100 ELSE 0 END,
@@ -28,7 +28,7 @@ SELECT pg_temp.uid('stage:' || s.lno || ':' || s.k), s.lead_id, s.stage_name,
                                  'Sem resposta após 3 contatos','Timing inadequado'], s.r_reason) END,
        s.at, s.at
 FROM (
-  SELECT d.lno, l.lead_id, k, d.deal_value, dm.domain_name, l.r_int AS r_reason,
+  SELECT d.lno, l.lead_id, dm.domain_id, k, d.deal_value, dm.domain_name, l.r_int AS r_reason,
          CASE WHEN k > d.depth THEN d.outcome
               ELSE (ARRAY['new','qualified','proposal','negotiation'])[k] END AS stage_name,
          pg_temp.pick(ARRAY['ana.souza','bruno.lima','carla.mendes','diego.rocha'], l.r_q1) AS rep,

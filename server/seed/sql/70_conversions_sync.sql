@@ -9,7 +9,7 @@ SELECT x.*,
             WHEN x.conversion_date > {{syn_now}}::timestamptz - interval '1 day' OR x.r < 0.08 THEN 'pending'
             WHEN x.r < 0.18 THEN 'failed' ELSE 'success' END AS status
 FROM (
-  SELECT l.lno, d.deal_value, d.last_at AS conversion_date, pl.platform, pl.click_key,
+  SELECT l.lno, l.dno, d.deal_value, d.last_at AS conversion_date, pl.platform, pl.click_key,
          CASE pl.platform WHEN 'google_ads' THEN u.gclid WHEN 'meta' THEN u.fbclid
                           WHEN 'linkedin' THEN u.li_fat_id ELSE u.ttclid END AS click_id,
          CASE WHEN l.is_business THEN 'contract_signed' ELSE 'purchase' END AS conversion_name,
@@ -21,10 +21,10 @@ FROM (
     pl(platform, click_key)
 ) x;
 
-INSERT INTO offline_conversions (conversion_id, lead_id, original_tracking_id, gclid, fbclid,
+INSERT INTO offline_conversions (conversion_id, lead_id, domain_id, original_tracking_id, gclid, fbclid,
                                  conversion_value, conversion_currency, conversion_date, conversion_name,
                                  sync_status, created_at, updated_at)
-SELECT pg_temp.uid('conv:' || l.lno), l.lead_id, u.tracking_id, u.gclid, u.fbclid,
+SELECT pg_temp.uid('conv:' || l.lno), l.lead_id, pg_temp.uid('domain:' || l.dno), u.tracking_id, u.gclid, u.fbclid,
        min(c.deal_value), 'BRL', min(c.conversion_date), min(c.conversion_name),
        jsonb_object_agg(c.platform, c.status),
        min(c.conversion_date) + interval '5 minutes',
@@ -33,13 +33,14 @@ SELECT pg_temp.uid('conv:' || l.lno), l.lead_id, u.tracking_id, u.gclid, u.fbcli
 FROM syn_conv_platform c
 JOIN syn_lead l ON l.lno = c.lno
 LEFT JOIN utm_tracking u ON u.tracking_id = pg_temp.uid('utm:' || l.sno)
-GROUP BY l.lno, l.lead_id, u.tracking_id, u.gclid, u.fbclid
+GROUP BY l.lno, l.dno, l.lead_id, u.tracking_id, u.gclid, u.fbclid
 ORDER BY min(c.conversion_date);
 
 -- Attempts: success after 0 or 1 failure, failed = 3 failures, pending = 1 queued request.
-INSERT INTO platform_sync_log (sync_id, conversion_id, platform, sync_status, request_payload,
+INSERT INTO platform_sync_log (sync_id, conversion_id, domain_id, platform, sync_status, request_payload,
                                response_data, http_status_code, created_at, updated_at)
 SELECT pg_temp.uid('sync:' || a.lno || ':' || a.platform || ':' || a.n), pg_temp.uid('conv:' || a.lno),
+       pg_temp.uid('domain:' || a.dno),
        a.platform, a.st,
        jsonb_build_object(a.click_key, a.click_id, 'conversion_name', a.conversion_name,
                           'conversion_value', a.deal_value, 'conversion_currency', 'BRL',
