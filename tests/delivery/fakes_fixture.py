@@ -45,7 +45,8 @@ class Fakes:
     def config(self, **overrides: object) -> DeliveryConfig:
         values: dict[str, object] = {
             "endpoints": self.endpoints(),
-            "request_timeout": 1.0,
+            # Generous: a fake answers in milliseconds, but a loaded CI machine once took over 1 s.
+            "request_timeout": 10.0,
             "backoff_base": 0.01,
             "backoff_cap": 0.05,
             "poll_seconds": 0.05,

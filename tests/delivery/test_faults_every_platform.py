@@ -110,7 +110,7 @@ def test_an_answer_that_never_comes_is_resent_with_the_same_event_id(
     conversion = one_conversion(db_url, platform)
     platform.fake(fakes).script(slow(3.0))  # processed, answered after the worker's 1 s timeout
 
-    drain_until_settled(db_url, fakes.config())
+    drain_until_settled(db_url, fakes.config(request_timeout=1.0))
 
     row = by_platform(db_url, conversion)[platform.name]
     assert (row["status"], row["attempts"]) == ("delivered", 2)
