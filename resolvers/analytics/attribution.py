@@ -44,11 +44,15 @@ class ConversionKind(enum.Enum):
     CHECKOUT = "checkout"
 
 
-# Each model's share of one conversion for the touch at `position` of `touches` (ordered by time).
+# The models crediting one touch with the whole conversion: that touch's credits are the value and 1, as
+# the rounded cumulative shares below would make them (values have at most 4 decimals), at less cost.
+WHOLE = {
+    AttributionModel.FIRST_TOUCH: "position = 1",
+    AttributionModel.LAST_TOUCH: "position = touches",
+    AttributionModel.LAST_NON_DIRECT: "non_direct_rank = 1",
+}
+# The other models' share of one conversion for the touch at `position` of `touches` (ordered by time).
 SHARES = {
-    AttributionModel.FIRST_TOUCH: "(position = 1)::int::numeric",
-    AttributionModel.LAST_TOUCH: "(position = touches)::int::numeric",
-    AttributionModel.LAST_NON_DIRECT: "(non_direct_rank = 1)::int::numeric",
     AttributionModel.LINEAR: "1::numeric / touches",
     AttributionModel.TIME_DECAY: "(decay / sum(decay) OVER (PARTITION BY conversion_id))::numeric",
     AttributionModel.POSITION_BASED: """CASE WHEN touches = 1 THEN 1::numeric
@@ -122,13 +126,18 @@ def attribution(
     s = Statement()
     half_life = s.bind(window.half_life_days)
     key = "ct.page_id::text" if group is AttributionGroup.LANDING_PAGE else f"ct.{group.value}"
-    shares = ",\n         ".join(f"{SHARES[m]} AS {m.value}_share" for m in models)
-    cumulative = ",\n         ".join(
-        f"sum({m.value}_share) OVER (PARTITION BY conversion_id ORDER BY position) AS {m.value}_cumulative"
-        for m in models
+    shared = [m for m in models if m in SHARES]
+    shares = "".join(f",\n         {SHARES[m]} AS {m.value}_share" for m in shared)
+    cumulative = "".join(
+        f",\n         sum({m.value}_share) OVER (PARTITION BY conversion_id ORDER BY position)"
+        f" AS {m.value}_cumulative"
+        for m in shared
     )
     credits = ",\n         ".join(
-        f"""CASE WHEN position = touches THEN value ELSE round(value * {m.value}_cumulative, 4) END
+        f"""round(CASE WHEN {WHOLE[m]} THEN value ELSE 0 END, 4) AS {m.value}_revenue,
+         CASE WHEN {WHOLE[m]} THEN 1 ELSE 0 END AS {m.value}_conversions"""
+        if m in WHOLE
+        else f"""CASE WHEN position = touches THEN value ELSE round(value * {m.value}_cumulative, 4) END
            - CASE WHEN position = 1 THEN 0 ELSE round(value * ({m.value}_cumulative - {m.value}_share), 4) END
            AS {m.value}_revenue,
          CASE WHEN position = touches THEN 1 ELSE round({m.value}_cumulative, 6) END
@@ -159,12 +168,10 @@ WITH {_touches(s, scope, window, kinds, key, live)}, ordered AS (
                             / (86400 * CAST({half_life} AS float8))) AS decay
   FROM touches t
 ), weighted AS (
-  SELECT o.*,
-         {shares}
+  SELECT o.*{shares}
   FROM ordered o
 ), shared AS (
-  SELECT w.*,
-         {cumulative}
+  SELECT w.*{cumulative}
   FROM weighted w
 ), credited AS (
   SELECT key,
