@@ -11,13 +11,21 @@ import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from resolvers.analytics.materialized import CONVERSION_TOUCHES, refreshed_at, source
+from resolvers.analytics.credits import DEFAULT_HALF_LIFE_DAYS as DEFAULT_HALF_LIFE_DAYS
+from resolvers.analytics.credits import DEFAULT_LOOKBACK_DAYS as DEFAULT_LOOKBACK_DAYS
+from resolvers.analytics.credits import credited
+from resolvers.analytics.materialized import (
+    CONVERSION_TOUCHES,
+    DEFAULT_CREDITS,
+    refreshed_at,
+    source,
+    summarized,
+)
+from resolvers.analytics.period import Period
 from resolvers.analytics.scope import Scope
 from resolvers.analytics.statement import Statement, conditions
 from resolvers.errors import ArgumentError
 
-DEFAULT_LOOKBACK_DAYS = 30
-DEFAULT_HALF_LIFE_DAYS = 7.0
 # analytics_conversion_touches (materialized.py) keeps touchpoints up to this many days: change both.
 MAX_LOOKBACK_DAYS = 365
 
@@ -42,24 +50,6 @@ class AttributionGroup(enum.Enum):
 class ConversionKind(enum.Enum):
     OFFLINE = "offline"
     CHECKOUT = "checkout"
-
-
-# The models crediting one touch with the whole conversion: that touch's credits are the value and 1, as
-# the rounded cumulative shares below would make them (values have at most 4 decimals), at less cost.
-WHOLE = {
-    AttributionModel.FIRST_TOUCH: "position = 1",
-    AttributionModel.LAST_TOUCH: "position = touches",
-    AttributionModel.LAST_NON_DIRECT: "non_direct_rank = 1",
-}
-# The other models' share of one conversion for the touch at `position` of `touches` (ordered by time).
-SHARES = {
-    AttributionModel.LINEAR: "1::numeric / touches",
-    AttributionModel.TIME_DECAY: "(decay / sum(decay) OVER (PARTITION BY conversion_id))::numeric",
-    AttributionModel.POSITION_BASED: """CASE WHEN touches = 1 THEN 1::numeric
-             WHEN touches = 2 THEN 0.5
-             WHEN position = 1 OR position = touches THEN 0.4
-             ELSE 0.2 / (touches - 2) END""",
-}
 
 
 @dataclass(frozen=True)
@@ -111,6 +101,36 @@ def _touches(
 )"""
 
 
+def _credits(
+    s: Statement,
+    scope: Scope,
+    window: Window,
+    kinds: Sequence[ConversionKind],
+    live: bool,
+    group: str,
+    columns: str,
+) -> str:
+    """The CTEs `credits` (each touch's group key and credits) and `outcomes` (each conversion's value and
+    whether it was attributed): from analytics_default_credits when they answer, else computed."""
+    computed = "SELECT value, conversion_id IN (SELECT conversion_id FROM touches) AS attributed FROM scoped"
+    if live or scope.domain_id is not None or window != Window():
+        return f"credits AS (SELECT * FROM credited), outcomes AS ({computed})"
+    fresh = summarized(DEFAULT_CREDITS, CONVERSION_TOUCHES, s, Period())
+    chosen = ", ".join(s.bind(kind.value) for kind in kinds)
+    read = conditions([fresh, *s.within("dc.converted_at", scope.period), f"dc.kind IN ({chosen})"])
+    return f"""credits AS (
+  SELECT dc.{group} AS key, {columns}
+  FROM {DEFAULT_CREDITS.name} dc WHERE dc.session_id IS NOT NULL AND {read}
+  UNION ALL
+  SELECT key, {columns} FROM credited WHERE NOT {fresh}
+), outcomes AS (
+  SELECT dc.value, dc.attributed
+  FROM {DEFAULT_CREDITS.name} dc WHERE dc.session_id IS NULL AND {read}
+  UNION ALL
+  {computed} WHERE NOT {fresh}
+)"""
+
+
 def attribution(
     scope: Scope,
     models: Sequence[AttributionModel],
@@ -125,26 +145,8 @@ def attribution(
         raise ArgumentError("conversions", "needs at least one kind")
     s = Statement()
     half_life = s.bind(window.half_life_days)
-    key = "ct.page_id::text" if group is AttributionGroup.LANDING_PAGE else f"ct.{group.value}"
-    shared = [m for m in models if m in SHARES]
-    shares = "".join(f",\n         {SHARES[m]} AS {m.value}_share" for m in shared)
-    cumulative = "".join(
-        f",\n         sum({m.value}_share) OVER (PARTITION BY conversion_id ORDER BY position)"
-        f" AS {m.value}_cumulative"
-        for m in shared
-    )
-    credits = ",\n         ".join(
-        f"""round(CASE WHEN {WHOLE[m]} THEN value ELSE 0 END, 4) AS {m.value}_revenue,
-         CASE WHEN {WHOLE[m]} THEN 1 ELSE 0 END AS {m.value}_conversions"""
-        if m in WHOLE
-        else f"""CASE WHEN position = touches THEN value ELSE round(value * {m.value}_cumulative, 4) END
-           - CASE WHEN position = 1 THEN 0 ELSE round(value * ({m.value}_cumulative - {m.value}_share), 4) END
-           AS {m.value}_revenue,
-         CASE WHEN position = touches THEN 1 ELSE round({m.value}_cumulative, 6) END
-           - CASE WHEN position = 1 THEN 0 ELSE round({m.value}_cumulative - {m.value}_share, 6) END
-           AS {m.value}_conversions"""
-        for m in models
-    )
+    column = "page_id::text" if group is AttributionGroup.LANDING_PAGE else group.value
+    credits = ", ".join(f"{m.value}_revenue, {m.value}_conversions" for m in models)
     sums = ",\n       ".join(
         f"sum({m.value}_conversions)::float8 AS {m.value}_conversions, "
         f"sum({m.value}_revenue) AS {m.value}_revenue"
@@ -154,46 +156,24 @@ def attribution(
     pages = "lp.page_id::text = c.key" if group is AttributionGroup.LANDING_PAGE else "FALSE"
     refreshed = refreshed_at([CONVERSION_TOUCHES], live)
     sql = f"""
-WITH {_touches(s, scope, window, kinds, key, live)}, ordered AS (
-  SELECT t.*,
-         row_number() OVER (PARTITION BY conversion_id ORDER BY touched_at, session_id, tracking_id)
-           AS position,
-         count(*) OVER (PARTITION BY conversion_id) AS touches,
-         -- The latest touch with a UTM source; the latest direct one when there is none.
-         row_number() OVER (PARTITION BY conversion_id
-                            ORDER BY direct, touched_at DESC, session_id DESC, tracking_id DESC)
-           AS non_direct_rank,
-         -- float8: numeric power() cost more than the whole rest of the report.
-         power(0.5::float8, extract(epoch FROM converted_at - touched_at)::float8
-                            / (86400 * CAST({half_life} AS float8))) AS decay
-  FROM touches t
-), weighted AS (
-  SELECT o.*{shares}
-  FROM ordered o
-), shared AS (
-  SELECT w.*{cumulative}
-  FROM weighted w
-), credited AS (
-  SELECT key,
-         {credits}
-  FROM shared t
-)
+WITH {_touches(s, scope, window, kinds, f"ct.{column}", live)},
+{credited([m.value for m in models], half_life, "key")},
+{_credits(s, scope, window, kinds, live, column, credits)}
 SELECT false AS total, c.key, lp.page_url, lp.page_name, lp.page_variant,
        {sums},
        NULL::bigint AS conversions, NULL::numeric AS revenue,
        NULL::bigint AS attributed_conversions, NULL::numeric AS attributed_revenue,
        {refreshed} AS refreshed_at
-FROM credited c
+FROM credits c
 LEFT JOIN landing_pages lp ON {pages}
 GROUP BY c.key, lp.page_url, lp.page_name, lp.page_variant
 UNION ALL
 SELECT true, NULL, NULL, NULL, NULL,
        {nulls},
        count(*), coalesce(sum(value), 0),
-       count(*) FILTER (WHERE conversion_id IN (SELECT conversion_id FROM touches)),
-       coalesce(sum(value) FILTER (WHERE conversion_id IN (SELECT conversion_id FROM touches)), 0),
+       count(*) FILTER (WHERE attributed), coalesce(sum(value) FILTER (WHERE attributed), 0),
        {refreshed}
-FROM scoped
+FROM outcomes
 ORDER BY 1, {models[0].value}_revenue DESC NULLS LAST, 2 NULLS LAST
 """
     return sql, s

@@ -1,4 +1,4 @@
-"""The reports' materialized views (migrations 0012-0021): what each holds, how one is read.
+"""The reports' materialized views (migrations 0012-0023): what each holds, how one is read.
 
 A report reads a view once `rastro refresh-analytics` (or `rastro seed`) has refreshed it, and its
 definition over the tables otherwise (never refreshed, or `live: true`). Both choices are in the one
@@ -8,6 +8,7 @@ statement: PostgreSQL skips the branch that a one-time filter rules out.
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from resolvers.analytics.credits import DEFAULT_HALF_LIFE_DAYS, DEFAULT_LOOKBACK_DAYS, MODELS, credited
 from resolvers.analytics.period import Period
 from resolvers.analytics.statement import Statement, conditions
 
@@ -186,6 +187,35 @@ FROM analytics_capture_outcomes
 GROUP BY domain_id, utm_campaign, utm_source, utm_medium""",
     "(domain_id, utm_campaign, utm_source, utm_medium) NULLS NOT DISTINCT",
 )
+# attribution and compareModels with the default window over every domain: each conversion of
+# analytics_conversion_touches once (no session; `attributed` when it has a touch in the window), and each
+# touch in the window with its credits by every model. Periods and kinds pick whole conversions, whose
+# credits do not depend on each other, so any of them reads these rows as they are.
+_TOUCH = "session_id, tracking_id, utm_source, utm_medium, utm_campaign, utm_content, page_id"
+DEFAULT_CREDITS = View(
+    "analytics_default_credits",
+    f"""
+WITH touches AS (
+  SELECT ct.conversion_id, ct.kind, ct.value, ct.converted_at, ct.touched_at, ct.utm_source IS NULL AS direct,
+         {", ".join(f"ct.{column}" for column in _TOUCH.split(", "))}
+  FROM analytics_conversion_touches ct
+  WHERE ct.session_id IS NOT NULL
+    AND ct.touched_at > ct.converted_at - make_interval(days => {DEFAULT_LOOKBACK_DAYS})
+), {credited(MODELS, repr(DEFAULT_HALF_LIFE_DAYS), f"conversion_id, kind, converted_at, value, {_TOUCH}")}
+SELECT ct.conversion_id, ct.kind, ct.converted_at, ct.value,
+       ct.conversion_id IN (SELECT conversion_id FROM touches) AS attributed,
+       NULL::varchar AS session_id, NULL::uuid AS tracking_id, NULL::varchar AS utm_source,
+       NULL::varchar AS utm_medium, NULL::varchar AS utm_campaign, NULL::varchar AS utm_content,
+       NULL::uuid AS page_id,
+       {", ".join(f"NULL::numeric AS {m}_revenue, NULL::numeric AS {m}_conversions" for m in MODELS)}
+FROM analytics_conversion_touches ct
+WHERE ct.head
+UNION ALL
+SELECT conversion_id, kind, converted_at, value, NULL, {_TOUCH},
+       {", ".join(f"{m}_revenue, {m}_conversions" for m in MODELS)}
+FROM credited""",
+    "(conversion_id, session_id, tracking_id) NULLS NOT DISTINCT",
+)
 # Refreshed in this order: totals after the view they add up.
 VIEWS = (
     VARIANT_VISITORS,
@@ -194,6 +224,7 @@ VIEWS = (
     CONVERSION_TOUCHES,
     CHANNEL_SESSIONS,
     CAPTURE_OUTCOMES,
+    DEFAULT_CREDITS,
     FUNNEL_TOTALS,
     DOMAIN_FUNNEL_TOTALS,
     CAMPAIGN_TOTALS,
