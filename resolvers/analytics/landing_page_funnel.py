@@ -28,7 +28,8 @@ def funnel_view(scope: Scope) -> View:
 def _visits(s: Statement, scope: Scope, live: bool) -> str:
     """Visitors and form starts per page name and variant: the totals when they answer, else the sessions."""
     view = funnel_view(scope)
-    started = conditions(s.seen_within("fs", scope.period, "form_"))
+    # IS NOT NULL first: a false one ends the AND, so sessions without a form start skip the instants.
+    started = conditions(["fs.form_first_at IS NOT NULL", *s.seen_within("fs", scope.period, "form_")])
     sessions = [*s.equal("fs.domain_id", scope.domain_id), *s.seen_within("fs", scope.period)]
     counted = f"""SELECT fs.page_name, fs.page_variant, count(*) AS visitors,
          count(*) FILTER (WHERE {started}) AS form_starts

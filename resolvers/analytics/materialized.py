@@ -21,12 +21,20 @@ class View:
     name: str
     definition: str
     key: str
+    # Columns (a btree each) by which periods shorter than the data find their rows.
+    indexed: tuple[str, ...] = ()
 
     def create(self) -> str:
         """The SQL its migration runs."""
         return (
             f"CREATE MATERIALIZED VIEW {self.name} AS {self.definition};\n"
-            f"CREATE UNIQUE INDEX {self.name}_key ON {self.name} {self.key};"
+            f"CREATE UNIQUE INDEX {self.name}_key ON {self.name} {self.key};\n{self.indexes()}"
+        )
+
+    def indexes(self) -> str:
+        return "".join(
+            f"CREATE INDEX IF NOT EXISTS {self.name}_{column} ON {self.name} ({column});\n"
+            for column in self.indexed
         )
 
 
@@ -45,7 +53,7 @@ GROUP BY pv.page_id, s.domain_id, s.visitor_id""",
 )
 
 
-def _funnel_sessions(name: str, keys: str) -> View:
+def _funnel_sessions(name: str, keys: str, indexed: tuple[str, ...] = ()) -> View:
     """Per active page name and variant (and domain, when `keys` has it): each session that viewed it, and
     the instants of its views of a page whose form it started (`form_first_at`...)."""
     return View(
@@ -67,11 +75,15 @@ FROM (
 ) f
 GROUP BY {keys}""",
         f"({keys.replace('f.', '')}) NULLS NOT DISTINCT",
+        indexed,
     )
 
 
 # All domains (a session counted once however many domains' pages it viewed), and per domain.
-FUNNEL_SESSIONS = _funnel_sessions("analytics_funnel_sessions", "f.page_name, f.page_variant, f.session_id")
+# The latest periods are the usual ones: their sessions are found by `last_at`.
+FUNNEL_SESSIONS = _funnel_sessions(
+    "analytics_funnel_sessions", "f.page_name, f.page_variant, f.session_id", ("last_at",)
+)
 DOMAIN_FUNNEL_SESSIONS = _funnel_sessions(
     "analytics_funnel_domain_sessions", "f.domain_id, f.page_name, f.page_variant, f.session_id"
 )
