@@ -33,7 +33,7 @@ class OfflineConversion(Timestamps, Base):
     __table_args__ = (
         UniqueConstraint("lead_id", "conversion_name"),
         child_of("leads", "lead_id"),
-        UniqueConstraint("conversion_id", "domain_id"),
+        UniqueConstraint("domain_id", "conversion_id"),
         CheckConstraint("conversion_value >= 0", name="conversion_value"),
         CheckConstraint("conversion_currency ~ '^[A-Z]{3}$'", name="conversion_currency"),
         CheckConstraint(SYNC_STATUS_CHECK, name="sync_status"),

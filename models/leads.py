@@ -40,7 +40,7 @@ class Lead(Timestamps, Base):
         CheckConstraint("time_to_conversion >= 0", name="time_to_conversion"),
         CheckConstraint("jsonb_typeof(metadata) = 'object'", name="metadata"),
         child_of("sessions", "session_id"),
-        UniqueConstraint("lead_id", "domain_id"),
+        UniqueConstraint("domain_id", "lead_id"),
         Index("idx_leads_session_id", "session_id"),
         Index("idx_leads_utm_tracking_id", "utm_tracking_id"),
         Index("idx_leads_page_id", "page_id"),

@@ -31,7 +31,8 @@ CHILDREN = (
     ("platform_sync_log", "conversion_id", "offline_conversions"),
     ("conversion_outbox", "conversion_id", "offline_conversions"),
 )
-# The parents' keys: a composite foreign key needs a unique (key, domain_id) to reference.
+# The parents' keys: a composite foreign key needs a unique (domain_id, key) to reference. Domain first,
+# as the Citus plan's keys are (lookups by the key alone keep using the primary key).
 PARENT_KEYS = {"sessions": "session_id", "leads": "lead_id", "offline_conversions": "conversion_id"}
 
 RECORD_VISIT_0014 = import_module("migrations.versions.0014_record_visit").RECORD_VISIT
@@ -55,7 +56,7 @@ def record_visit_with_domain() -> str:
 
 def unique_with_domain(parent: str) -> str:
     key = PARENT_KEYS[parent]
-    return f"ALTER TABLE {parent} ADD CONSTRAINT {parent}_{key}_domain_id_key UNIQUE ({key}, domain_id);"
+    return f"ALTER TABLE {parent} ADD CONSTRAINT {parent}_domain_id_{key}_key UNIQUE (domain_id, {key});"
 
 
 def upgrade() -> None:
@@ -83,10 +84,10 @@ def downgrade() -> None:
     statements = []
     for table, key, parent in reversed(CHILDREN):
         if table in PARENT_KEYS:
-            statements.append(f"ALTER TABLE {table} DROP CONSTRAINT {table}_{PARENT_KEYS[table]}_domain_id_key;")
+            statements.append(f"ALTER TABLE {table} DROP CONSTRAINT {table}_domain_id_{PARENT_KEYS[table]}_key;")
         statements.append(f"""
 ALTER TABLE {table} DROP CONSTRAINT {table}_{key}_fkey,
     ADD CONSTRAINT {table}_{key}_fkey FOREIGN KEY ({key}) REFERENCES {parent} ({key}) ON DELETE CASCADE;
 ALTER TABLE {table} DROP COLUMN domain_id;""")
-    statements.append("ALTER TABLE sessions DROP CONSTRAINT sessions_session_id_domain_id_key;")
+    statements.append("ALTER TABLE sessions DROP CONSTRAINT sessions_domain_id_session_id_key;")
     run_script("\n".join(statements))
