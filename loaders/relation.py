@@ -86,6 +86,21 @@ class RootList:
     order: Callable[[Any], Ordering] | None = None
 
 
+@dataclass(frozen=True)
+class ReportRead:
+    """A report whose rows are its statement's: `build` takes the field's arguments as its resolver does and
+    returns what it reads (resolvers.analytics.statement.ReportQuery), or raises what the resolver raises."""
+
+    build: Callable[..., Any]
+
+
+@dataclass(frozen=True)
+class Namespace:
+    """A root field whose object only groups fields (the reports of `analytics`), open to `roles` alone."""
+
+    roles: frozenset[Any]
+
+
 def reads(spec: object) -> dict[str, object]:
     """Strawberry field metadata declaring what the field reads."""
     return {READS: spec}

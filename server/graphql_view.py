@@ -302,7 +302,8 @@ class GraphQLEndpoint:
         sees = principal is not None and principal.role in PERSONAL_DATA_ROLES
         name = plan.operation.name.value if plan.operation.name else None
         with operation_span(state.tracer, name, "query") as span:
-            data = await self.compiled.data(plan, request.variables, limits(state.settings), sees)
+            role = None if principal is None else principal.role
+            data = await self.compiled.data(plan, request.variables, limits(state.settings), sees, role)
             span.set_attribute("rastro.compiled", data is not None)
         if data is None:
             return None

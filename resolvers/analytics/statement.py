@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import Executable, Row, text
 
+from resolvers.analytics.materialized import View
 from resolvers.analytics.period import Period
 from resolvers.context import Info
 
@@ -73,6 +74,19 @@ class Statement:
     def local(self, column: str, period: Period) -> str:
         """The local wall-clock time of an instant in the period's time zone."""
         return f"({column} AT TIME ZONE CAST({self.bind(period.time_zone)} AS text))"
+
+
+@dataclass(frozen=True)
+class ReportQuery:
+    """What a report reads: its one statement (SQL text, or a SQLAlchemy statement) over its period.
+
+    A report served from materialized views names them: each of its rows carries their `refreshed_at`.
+    """
+
+    query: tuple[str, Statement] | Executable
+    period: Period
+    views: Sequence[View] | None = None
+    live: bool = False
 
 
 def where(clauses: Sequence[str]) -> str:

@@ -29,8 +29,9 @@ from strawberry.utils.str_converters import to_camel_case
 from loaders import json_sql as q
 from loaders.keyset import Ordering, connection_tag
 from loaders.nodes import KINDS_BY_NAME
-from loaders.relation import PERSONAL, READS, ColumnRead, Relation, RootList, RootLookups
+from loaders.relation import PERSONAL, READS, ColumnRead, Namespace, Relation, RootList, RootLookups
 from resolvers.compiled.conditions import place
+from resolvers.compiled.reports import namespace
 from resolvers.compiled.sites import ConnectionDecision, ConnectionSite, LookupSite, Site, Unsupported
 
 # row_to_json names keys after columns; PostgreSQL cuts identifiers longer than this.
@@ -53,6 +54,8 @@ class Compiler:
         self.decisions = decisions
         self.sees_personal_data = sees_personal_data
         self.sites: list[Site] = []
+        # The roles a root field of the query is reserved to (None: every reader).
+        self.roles: frozenset[Any] | None = None
         self.params = 0
         self.aliases = 0
 
@@ -146,6 +149,8 @@ class Compiler:
             return self.root_lookup(definition, nodes, spec, target)
         if isinstance(spec, RootList):
             return self.root_list(definition, nodes, spec, target)
+        if isinstance(spec, Namespace):
+            return namespace(self, definition, nodes, spec)
         raise Unsupported(field_name)
 
     def root_lookup(

@@ -7,8 +7,9 @@ parameters; the compiler then names the alias and shifts the numbers to where th
 import re
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, literal_column, select
+from sqlalchemy import ClauseElement, ColumnElement, Executable, Select, literal_column, select, text
 from sqlalchemy.dialects.postgresql import asyncpg
+from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.util import ClauseAdapter
 
 ROW = "rastro_filtered"
@@ -29,8 +30,22 @@ def condition_sql(model: type[Any], clauses: list[ColumnElement[bool]]) -> tuple
     return condition, [compiled.params[name] for name in compiled.positiontup or ()]
 
 
+def statement_sql(query: tuple[str, Any] | Executable) -> tuple[str, list[Any]]:
+    """A report's statement (SQL text and its Statement, or SQLAlchemy) as the Python path sends it, with its
+    parameters ($1...) in order."""
+    statement = text(query[0]).bindparams(**query[1].params) if isinstance(query, tuple) else query
+    assert isinstance(statement, ClauseElement)
+    compiled = statement.compile(dialect=DIALECT, compile_kwargs={"render_postcompile": True})
+    assert isinstance(compiled, SQLCompiler)
+    return str(compiled), [compiled.params[name] for name in compiled.positiontup or ()]
+
+
+def shift(sql: str, first: int) -> str:
+    """SQL whose parameters are numbered from `first` + 1 instead of 1."""
+    return PARAMETER.sub(lambda found: f"${first + int(found[1])}", sql)
+
+
 def place(condition: str, alias: str, first: int) -> str:
     """The condition over the row `alias`, its parameters numbered from `first` + 1."""
     # Parameters are bound, so neither the alias nor a `$` can come from a request's values.
-    shifted = PARAMETER.sub(lambda found: f"${first + int(found[1])}", condition)
-    return shifted.replace(f"{ROW}.", f"{alias}.")
+    return shift(condition, first).replace(f"{ROW}.", f"{alias}.")

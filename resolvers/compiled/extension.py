@@ -31,8 +31,9 @@ class CompiledExecution(SchemaExtension):
                 assert run.graphql_document is not None
                 plan = self.compiled.learn(run.query, run.operation_name, run.graphql_document)
             if plan is not None:
+                role = None if context.principal is None else context.principal.role
                 data = await self.compiled.data(
-                    plan, run.variables, context.limits, context.sees_personal_data
+                    plan, run.variables, context.limits, context.sees_personal_data, role
                 )
                 if data is not None:
                     run.result = ExecutionResult(data=orjson.loads(data), errors=None)

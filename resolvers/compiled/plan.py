@@ -28,6 +28,8 @@ class Plan:
     operation: OperationDefinitionNode
     fragments: dict[str, FragmentDefinitionNode]
     sites: list[Site]
+    # The roles that may run it (None: every reader); others get the Python path's refusal.
+    roles: frozenset[Any] | None = None
     # Filters make many shapes of one document: the least recently used statements are written again.
     statements: LRUCache[Hashable, str] = field(default_factory=lambda: LRUCache(maxsize=STATEMENTS))
 
@@ -45,7 +47,7 @@ class Plan:
             compiler.operation(operation)
         except Unsupported:
             return None
-        return cls(schema, operation, fragments, compiler.sites)
+        return cls(schema, operation, fragments, compiler.sites, compiler.roles)
 
     def bind(self, variables: Any, limits: Limits, sees_personal_data: bool) -> tuple[str, list[Any]]:
         """SQL and parameters for these variables; Unsupported or ArgumentError: Python answers instead."""

@@ -10,7 +10,7 @@ from graphql import DocumentNode, GraphQLError, GraphQLSchema, OperationDefiniti
 
 from resolvers.compiled.plan import Plan
 from resolvers.compiled.sites import Unsupported
-from resolvers.context import Limits
+from resolvers.context import Limits, Role
 from schema.personal import uses_personal_lookup
 
 PlanKey = tuple[str, str | None]
@@ -63,8 +63,11 @@ class CompiledReads:
         variables: Any,
         limits: Limits,
         sees_personal_data: bool,
+        role: Role | None,
     ) -> str | None:
         """The `data` JSON text; None when these values need the Python path (it says what is wrong)."""
+        if plan.roles is not None and role not in plan.roles:
+            return None
         # The Python resolvers refuse lookups by personal data for roles that may not read it.
         if not sees_personal_data and uses_personal_lookup(
             plan.operation, plan.fragments.values(), variables

@@ -13,7 +13,8 @@ from sqlalchemy import ColumnElement
 
 from loaders.keyset import Ordering, connection_tag
 from loaders.relation import Lookup
-from resolvers.compiled.conditions import condition_sql
+from resolvers.analytics.materialized import refreshed_at
+from resolvers.compiled.conditions import condition_sql, statement_sql
 from resolvers.context import Limits
 from resolvers.pagination import window
 
@@ -116,8 +117,39 @@ class LookupSite:
         raise Unsupported("no lookup for these arguments: the resolver says what is wrong")
 
 
+@dataclass(frozen=True)
+class ReportDecision:
+    """A report's statement with its parameters numbered from $1, and, for a report served from
+    materialized views, the SQL of their refresh instant (None: read live, from the tables)."""
+
+    sql: str
+    params: int
+    refreshed: str | None
+
+
+@dataclass(frozen=True)
+class ReportSite:
+    """An analytics report: its arguments build its statement, as its resolver builds it."""
+
+    field: GraphQLField
+    node: FieldNode
+    build: Callable[..., Any]
+    # An argument's coerced value -> what the resolver receives; the argument's Python name.
+    inputs: Callable[[str, Any], Any]
+    names: dict[str, str]
+
+    def bind(self, arguments: dict[str, Any], _limits: Limits) -> Binding:
+        try:
+            report = self.build(**{self.names[name]: self.inputs(name, v) for name, v in arguments.items()})
+        except Exception as error:  # the resolver meets it too, and says what is wrong
+            raise Unsupported("report arguments") from error
+        sql, params = statement_sql(report.query)
+        refreshed = None if report.views is None else refreshed_at(report.views, report.live)
+        return Binding(ReportDecision(sql, len(params), refreshed), [*params, report.period.time_zone])
+
+
 def _same(value: Any) -> Any:
     return value
 
 
-Site = ConnectionSite | LookupSite
+Site = ConnectionSite | LookupSite | ReportSite

@@ -8,9 +8,10 @@ import strawberry
 
 from resolvers.analytics.invoices import customer_invoices, invoice_audit, invoice_reconciliation
 from resolvers.analytics.keys import CustomerKey
+from resolvers.analytics.statement import ReportQuery
 from resolvers.context import Info
 from schema.analytics.inputs import ReportPeriod, period_of
-from schema.analytics.report import Report, live_report
+from schema.analytics.report import Report, answer, compiled
 from schema.personal import personal, refuse_personal_lookup
 
 
@@ -57,11 +58,29 @@ class InvoiceIssue:
     )
 
 
+def customer_invoices_report(
+    customer_id: int | None = None, customer_email: str | None = None, period: ReportPeriod | None = None
+) -> ReportQuery:
+    span = period_of(period)
+    return ReportQuery(customer_invoices(CustomerKey(customer_id, customer_email), span), span)
+
+
+def invoice_reconciliation_report(period: ReportPeriod | None = None) -> ReportQuery:
+    span = period_of(period)
+    return ReportQuery(invoice_reconciliation(span), span)
+
+
+def invoice_audit_report(period: ReportPeriod | None = None) -> ReportQuery:
+    span = period_of(period)
+    return ReportQuery(invoice_audit(span), span)
+
+
 @strawberry.type
 class InvoiceReports:
     @strawberry.field(
         description="Doc 002: a customer's purchases ordered in the period (by id or e-mail), one row per "
-        "product, with the fiscal document's number, date and PDF. Latest first."
+        "product, with the fiscal document's number, date and PDF. Latest first.",
+        metadata=compiled(customer_invoices_report),
     )
     async def customer_invoices(
         self,
@@ -71,23 +90,22 @@ class InvoiceReports:
         period: ReportPeriod | None = None,
     ) -> Report[CustomerInvoice]:
         refuse_personal_lookup(info, "customerEmail", customer_email)
-        key, span = CustomerKey(customer_id, customer_email), period_of(period)
-        return await live_report(info, customer_invoices(key, span), span)
+        return await answer(info, customer_invoices_report(customer_id, customer_email, period))
 
     @strawberry.field(
         description="Doc 002: fiscal documents issued in the period per local month: count, value, and "
-        "those cancelled. Oldest month first."
+        "those cancelled. Oldest month first.",
+        metadata=compiled(invoice_reconciliation_report),
     )
     async def invoice_reconciliation(
         self, info: Info, period: ReportPeriod | None = None
     ) -> Report[InvoiceMonth]:
-        span = period_of(period)
-        return await live_report(info, invoice_reconciliation(span), span)
+        return await answer(info, invoice_reconciliation_report(period))
 
     @strawberry.field(
         description="Doc 002: purchases ordered in the period whose fiscal document is missing, late or "
-        "cancelled while the purchase stands. Oldest order first."
+        "cancelled while the purchase stands. Oldest order first.",
+        metadata=compiled(invoice_audit_report),
     )
     async def invoice_audit(self, info: Info, period: ReportPeriod | None = None) -> Report[InvoiceIssue]:
-        span = period_of(period)
-        return await live_report(info, invoice_audit(span), span)
+        return await answer(info, invoice_audit_report(period))

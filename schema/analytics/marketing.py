@@ -11,9 +11,10 @@ from resolvers.analytics.checkout_marketing import (
     source_medium_roi,
     touch_journeys,
 )
+from resolvers.analytics.statement import ReportQuery
 from resolvers.context import Info
 from schema.analytics.inputs import ReportPeriod, period_of
-from schema.analytics.report import Report, live_report
+from schema.analytics.report import Report, answer, compiled
 from schema.personal import personal
 
 
@@ -62,42 +63,64 @@ class AffiliateCorrelation:
     total_commission: Decimal | None = strawberry.field(description="Affiliate commissions; null without.")
 
 
+def source_medium_roi_report(
+    period: ReportPeriod | None = None, utm_campaign: str | None = None
+) -> ReportQuery:
+    span = period_of(period)
+    return ReportQuery(source_medium_roi(span, utm_campaign), span)
+
+
+def ad_variants_report(utm_campaign: str | None = None, period: ReportPeriod | None = None) -> ReportQuery:
+    span = period_of(period)
+    return ReportQuery(ad_variants(span, utm_campaign), span)
+
+
+def touch_journeys_report(period: ReportPeriod | None = None) -> ReportQuery:
+    span = period_of(period)
+    return ReportQuery(touch_journeys(span), span)
+
+
+def affiliate_correlation_report(period: ReportPeriod | None = None) -> ReportQuery:
+    span = period_of(period)
+    return ReportQuery(affiliate_correlation(span), span)
+
+
 @strawberry.type
 class MarketingReports:
     @strawberry.field(
         description="Doc 002: purchases ordered in the period per UTM source and medium, revenue, average "
-        "order, and ROI against that source and medium's spend on the same days. Most revenue first."
+        "order, and ROI against that source and medium's spend on the same days. Most revenue first.",
+        metadata=compiled(source_medium_roi_report),
     )
     async def source_medium_roi(
         self, info: Info, period: ReportPeriod | None = None, utm_campaign: str | None = None
     ) -> Report[SourceMediumRoi]:
-        span = period_of(period)
-        return await live_report(info, source_medium_roi(span, utm_campaign), span)
+        return await answer(info, source_medium_roi_report(period, utm_campaign))
 
     @strawberry.field(
         description="Doc 002: purchases per ad variant (utm_content) of a campaign (every campaign when "
-        "omitted), ordered in the period. Most revenue first."
+        "omitted), ordered in the period. Most revenue first.",
+        metadata=compiled(ad_variants_report),
     )
     async def ad_variants(
         self, info: Info, utm_campaign: str | None = None, period: ReportPeriod | None = None
     ) -> Report[AdVariant]:
-        span = period_of(period)
-        return await live_report(info, ad_variants(span, utm_campaign), span)
+        return await answer(info, ad_variants_report(utm_campaign, period))
 
     @strawberry.field(
         description="Doc 002: customers whose purchases carry more than one UTM touch, with the first touch "
-        "and the latest purchase's; latest purchases in the period, most recent first."
+        "and the latest purchase's; latest purchases in the period, most recent first.",
+        metadata=compiled(touch_journeys_report),
     )
     async def touch_journeys(self, info: Info, period: ReportPeriod | None = None) -> Report[TouchJourney]:
-        span = period_of(period)
-        return await live_report(info, touch_journeys(span), span)
+        return await answer(info, touch_journeys_report(period))
 
     @strawberry.field(
         description="Doc 002: purchases ordered in the period by tracking source (affiliate) and UTM source, "
-        "with revenue and affiliate commissions. Most purchases first."
+        "with revenue and affiliate commissions. Most purchases first.",
+        metadata=compiled(affiliate_correlation_report),
     )
     async def affiliate_correlation(
         self, info: Info, period: ReportPeriod | None = None
     ) -> Report[AffiliateCorrelation]:
-        span = period_of(period)
-        return await live_report(info, affiliate_correlation(span), span)
+        return await answer(info, affiliate_correlation_report(period))

@@ -8,9 +8,10 @@ import strawberry
 
 from resolvers.analytics.offers import offer_changes, offer_versions, transaction_offer
 from resolvers.analytics.period import Period
+from resolvers.analytics.statement import ReportQuery
 from resolvers.context import Info
 from schema.analytics.inputs import ReportPeriod, period_of, transaction_key
-from schema.analytics.report import Report, live_report
+from schema.analytics.report import Report, answer, compiled
 from schema.personal import personal
 
 
@@ -54,21 +55,43 @@ class OfferVersion:
     percentage_of_sales: Decimal = strawberry.field(description="% of the offer code's sales.")
 
 
+def offer_changes_report(offer_id: str, period: ReportPeriod | None = None) -> ReportQuery:
+    span = period_of(period)
+    return ReportQuery(offer_changes(offer_id, span), span)
+
+
+def transaction_offer_report(
+    id: strawberry.ID | None = None,
+    internal_id: int | None = None,
+    transaction_id: str | None = None,
+    platform: str | None = None,
+) -> ReportQuery:
+    return ReportQuery(
+        transaction_offer(transaction_key(id, internal_id, transaction_id, platform)), Period()
+    )
+
+
+def offer_versions_report(code: str, period: ReportPeriod | None = None) -> ReportQuery:
+    span = period_of(period)
+    return ReportQuery(offer_versions(code, span), span)
+
+
 @strawberry.type
 class OfferReports:
     @strawberry.field(
         description="Doc 002: the wordings an offer (platform offer id) was sold under, with first and "
-        "latest sale; orders in the period. Oldest first."
+        "latest sale; orders in the period. Oldest first.",
+        metadata=compiled(offer_changes_report),
     )
     async def offer_changes(
         self, info: Info, offer_id: str, period: ReportPeriod | None = None
     ) -> Report[OfferChange]:
-        span = period_of(period)
-        return await live_report(info, offer_changes(offer_id, span), span)
+        return await answer(info, offer_changes_report(offer_id, period))
 
     @strawberry.field(
         description="Doc 002: exactly what was offered in one transaction, and whether the offer changed "
-        "since; by global id, internalId, or the platform's transactionId (platform optional)."
+        "since; by global id, internalId, or the platform's transactionId (platform optional).",
+        metadata=compiled(transaction_offer_report),
     )
     async def transaction_offer(
         self,
@@ -78,14 +101,13 @@ class OfferReports:
         transaction_id: str | None = None,
         platform: str | None = None,
     ) -> Report[OfferedInTransaction]:
-        key = transaction_key(id, internal_id, transaction_id, platform)
-        return await live_report(info, transaction_offer(key), Period())
+        return await answer(info, transaction_offer_report(id, internal_id, transaction_id, platform))
 
     @strawberry.field(
-        description="Doc 002: sales per version of an offer code ordered in the period. Most revenue first."
+        description="Doc 002: sales per version of an offer code ordered in the period. Most revenue first.",
+        metadata=compiled(offer_versions_report),
     )
     async def offer_versions(
         self, info: Info, code: str, period: ReportPeriod | None = None
     ) -> Report[OfferVersion]:
-        span = period_of(period)
-        return await live_report(info, offer_versions(code, span), span)
+        return await answer(info, offer_versions_report(code, period))

@@ -10,9 +10,10 @@ import models
 from resolvers.analytics.keys import CustomerKey
 from resolvers.analytics.payments import payment_failures, payment_success_rates, support_timeline
 from resolvers.analytics.period import Period
+from resolvers.analytics.statement import ReportQuery
 from resolvers.context import Info
 from schema.analytics.inputs import ReportPeriod, period_of, transaction_key
-from schema.analytics.report import Report, live_report
+from schema.analytics.report import Report, answer, compiled
 from schema.personal import personal, refuse_personal_lookup
 
 
@@ -55,11 +56,33 @@ class PaymentEvent:
     details: str = strawberry.field(description="Decline code, else status detail, else 'N/A'.")
 
 
+def payment_failures_report(
+    customer_id: int | None = None, customer_email: str | None = None, period: ReportPeriod | None = None
+) -> ReportQuery:
+    span = period_of(period)
+    return ReportQuery(payment_failures(CustomerKey(customer_id, customer_email), span), span)
+
+
+def payment_success_rates_report(period: ReportPeriod | None = None) -> ReportQuery:
+    span = period_of(period)
+    return ReportQuery(payment_success_rates(span), span)
+
+
+def support_timeline_report(
+    id: strawberry.ID | None = None,
+    internal_id: int | None = None,
+    transaction_id: str | None = None,
+    platform: str | None = None,
+) -> ReportQuery:
+    return ReportQuery(support_timeline(transaction_key(id, internal_id, transaction_id, platform)), Period())
+
+
 @strawberry.type
 class PaymentReports:
     @strawberry.field(
         description="Doc 002: a customer's card declines and processing errors (by id or e-mail), with "
-        "what the gateway said; attempts made in the period, latest first."
+        "what the gateway said; attempts made in the period, latest first.",
+        metadata=compiled(payment_failures_report),
     )
     async def payment_failures(
         self,
@@ -69,22 +92,22 @@ class PaymentReports:
         period: ReportPeriod | None = None,
     ) -> Report[PaymentFailure]:
         refuse_personal_lookup(info, "customerEmail", customer_email)
-        key, span = CustomerKey(customer_id, customer_email), period_of(period)
-        return await live_report(info, payment_failures(key, span), span)
+        return await answer(info, payment_failures_report(customer_id, customer_email, period))
 
     @strawberry.field(
         description="Doc 002: per payment method, the attempts made in the period and the share that "
-        "belongs to approved transactions. Highest rate first."
+        "belongs to approved transactions. Highest rate first.",
+        metadata=compiled(payment_success_rates_report),
     )
     async def payment_success_rates(
         self, info: Info, period: ReportPeriod | None = None
     ) -> Report[PaymentMethodSuccess]:
-        span = period_of(period)
-        return await live_report(info, payment_success_rates(span), span)
+        return await answer(info, payment_success_rates_report(period))
 
     @strawberry.field(
         description="Doc 002: a transaction's payment events for support, oldest first; by global id, "
-        "internalId, or the platform's transactionId (platform optional)."
+        "internalId, or the platform's transactionId (platform optional).",
+        metadata=compiled(support_timeline_report),
     )
     async def support_timeline(
         self,
@@ -94,5 +117,4 @@ class PaymentReports:
         transaction_id: str | None = None,
         platform: str | None = None,
     ) -> Report[PaymentEvent]:
-        key = transaction_key(id, internal_id, transaction_id, platform)
-        return await live_report(info, support_timeline(key), Period())
+        return await answer(info, support_timeline_report(id, internal_id, transaction_id, platform))

@@ -1,15 +1,16 @@
 """A report's answer: its rows, and how old the data behind them is."""
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Annotated, Any, Generic, TypeVar
 
 import strawberry
 from sqlalchemy import Executable
 
+from loaders.relation import ReportRead, reads
 from resolvers.analytics.materialized import View, refreshed_at
 from resolvers.analytics.period import Period
-from resolvers.analytics.statement import Statement, run, run_select
+from resolvers.analytics.statement import ReportQuery, Statement, run, run_select
 from resolvers.context import Info
 
 T = TypeVar("T")
@@ -24,6 +25,18 @@ class Report(Generic[T]):
     )
     materialized: bool = strawberry.field(description="True when served from a materialized view.")
     time_zone: str = strawberry.field(description="The time zone of the report's days and months.")
+
+
+def compiled(build: Callable[..., ReportQuery]) -> dict[str, object]:
+    """Field metadata: the compiled read path answers the report from `build`'s statement, rows as JSON."""
+    return reads(ReportRead(build))
+
+
+async def answer(info: Info, report: ReportQuery) -> Report[Any]:
+    if report.views is None:
+        return await live_report(info, report.query, report.period)
+    assert not isinstance(report.query, Executable)
+    return await view_report(info, report.query, report.period, report.views, report.live)
 
 
 async def live_report(info: Info, query: tuple[str, Statement] | Executable, period: Period) -> Report[Any]:

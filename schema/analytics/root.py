@@ -3,7 +3,8 @@
 import strawberry
 from strawberry.tools import merge_types
 
-from resolvers.analytics.access import check_analytics_access
+from loaders.relation import Namespace, reads
+from resolvers.analytics.access import ANALYTICS_ROLES, check_analytics_access
 from resolvers.context import Info
 from schema.analytics.ab_tests import AbTestReports
 from schema.analytics.attribution import AttributionReports
@@ -35,7 +36,8 @@ Analytics = merge_types(
 class AnalyticsQuery:
     @strawberry.field(
         description="Reports of the source documents, attribution models and A/B tests (analyst, admin; "
-        "viewer without personal data)."
+        "viewer without personal data).",
+        metadata=reads(Namespace(ANALYTICS_ROLES)),
     )
     def analytics(self, info: Info) -> Analytics:  # type: ignore[valid-type]
         check_analytics_access(info)

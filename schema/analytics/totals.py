@@ -5,10 +5,11 @@ from decimal import Decimal
 
 import strawberry
 
+from resolvers.analytics.statement import ReportQuery
 from resolvers.analytics.totals import GroupKey, session_totals, transaction_totals
 from resolvers.context import Info
 from schema.analytics.inputs import ReportPeriod, period_of
-from schema.analytics.report import Report, live_report
+from schema.analytics.report import Report, answer, compiled
 from schema.queries.checkout import TransactionFilter, refuse_email_filter, transaction_filters
 from schema.queries.tracking import SessionFilter, session_filters
 
@@ -34,10 +35,25 @@ class Total:
     )
 
 
+def transaction_totals_report(
+    group_by: list[GroupKey], filter: TransactionFilter | None = None, period: ReportPeriod | None = None
+) -> ReportQuery:
+    span = period_of(period)
+    return ReportQuery(transaction_totals(group_by, transaction_filters(filter), span), span)
+
+
+def session_totals_report(
+    group_by: list[GroupKey], filter: SessionFilter | None = None, period: ReportPeriod | None = None
+) -> ReportQuery:
+    span = period_of(period)
+    return ReportQuery(session_totals(group_by, session_filters(filter), span), span)
+
+
 @strawberry.type
 class TotalsReports:
     @strawberry.field(
-        description="Transactions matching `filter` and ordered in the period, counted and summed per group."
+        description="Transactions matching `filter` and ordered in the period, counted and summed per group.",
+        metadata=compiled(transaction_totals_report),
     )
     async def transaction_totals(
         self,
@@ -47,11 +63,12 @@ class TotalsReports:
         period: ReportPeriod | None = None,
     ) -> Report[Total]:
         refuse_email_filter(info, filter)
-        span = period_of(period)
-        statement = transaction_totals(group_by, transaction_filters(filter), span)
-        return await live_report(info, statement, span)
+        return await answer(info, transaction_totals_report(group_by, filter, period))
 
-    @strawberry.field(description="Sessions matching `filter` and started in the period, counted per group.")
+    @strawberry.field(
+        description="Sessions matching `filter` and started in the period, counted per group.",
+        metadata=compiled(session_totals_report),
+    )
     async def session_totals(
         self,
         info: Info,
@@ -59,6 +76,4 @@ class TotalsReports:
         filter: SessionFilter | None = None,
         period: ReportPeriod | None = None,
     ) -> Report[Total]:
-        span = period_of(period)
-        statement = session_totals(group_by, session_filters(filter), span)
-        return await live_report(info, statement, span)
+        return await answer(info, session_totals_report(group_by, filter, period))

@@ -11,10 +11,11 @@ from resolvers.analytics.channel_roi import channel_roi
 from resolvers.analytics.landing_page_funnel import funnel_view, landing_page_funnel
 from resolvers.analytics.materialized import CAPTURE_OUTCOMES, CHANNEL_SESSIONS
 from resolvers.analytics.scope import Scope
+from resolvers.analytics.statement import ReportQuery
 from resolvers.analytics.visitor_types import visitor_types
 from resolvers.context import Info
 from schema.analytics.inputs import ReportPeriod, period_of
-from schema.analytics.report import Live, Report, live_report, view_report
+from schema.analytics.report import Live, Report, answer, compiled
 
 DOMAIN = "The domain to report on; every domain when omitted."
 
@@ -84,11 +85,45 @@ class ChannelRoi:
     )
 
 
+def campaign_performance_report(
+    domain_id: uuid.UUID | None = None,
+    period: ReportPeriod | None = None,
+    utm_source: str | None = None,
+    utm_medium: str | None = None,
+    live: bool = False,
+) -> ReportQuery:
+    scope = Scope(domain_id, period_of(period))
+    query = campaign_performance(scope, utm_source, utm_medium, live)
+    return ReportQuery(query, scope.period, [CAPTURE_OUTCOMES], live)
+
+
+def landing_page_funnel_report(
+    domain_id: uuid.UUID | None = None, period: ReportPeriod | None = None, live: bool = False
+) -> ReportQuery:
+    scope = Scope(domain_id, period_of(period))
+    return ReportQuery(landing_page_funnel(scope, live), scope.period, [funnel_view(scope)], live)
+
+
+def visitor_types_report(
+    domain_id: uuid.UUID | None = None, period: ReportPeriod | None = None
+) -> ReportQuery:
+    scope = Scope(domain_id, period_of(period))
+    return ReportQuery(visitor_types(scope), scope.period)
+
+
+def channel_roi_report(
+    domain_id: uuid.UUID | None = None, period: ReportPeriod | None = None, live: bool = False
+) -> ReportQuery:
+    scope = Scope(domain_id, period_of(period))
+    return ReportQuery(channel_roi(scope, live), scope.period, [CHANNEL_SESSIONS], live)
+
+
 @strawberry.type
 class TrackingReports:
     @strawberry.field(
         description="Doc 000 #1: sessions, leads, offline sales and revenue per UTM campaign, source and "
-        "medium, for the UTM captures made in the period. Most revenue first."
+        "medium, for the UTM captures made in the period. Most revenue first.",
+        metadata=compiled(campaign_performance_report),
     )
     async def campaign_performance(
         self,
@@ -99,14 +134,14 @@ class TrackingReports:
         utm_medium: str | None = None,
         live: Live = False,
     ) -> Report[CampaignPerformance]:
-        scope = Scope(domain_id, period_of(period))
-        query = campaign_performance(scope, utm_source, utm_medium, live)
-        return await view_report(info, query, scope.period, [CAPTURE_OUTCOMES], live)
+        report = campaign_performance_report(domain_id, period, utm_source, utm_medium, live)
+        return await answer(info, report)
 
     @strawberry.field(
         description="Doc 000 #2: the funnel of each active landing page (pages of the same name and variant "
         "together): page views in the period, form starts, leads created in the period, qualified, won "
-        "and their sale value. Most visitors first."
+        "and their sale value. Most visitors first.",
+        metadata=compiled(landing_page_funnel_report),
     )
     async def landing_page_funnel(
         self,
@@ -115,24 +150,23 @@ class TrackingReports:
         period: ReportPeriod | None = None,
         live: Live = False,
     ) -> Report[LandingPageFunnel]:
-        scope = Scope(domain_id, period_of(period))
-        query = landing_page_funnel(scope, live)
-        return await view_report(info, query, scope.period, [funnel_view(scope)], live)
+        return await answer(info, landing_page_funnel_report(domain_id, period, live))
 
     @strawberry.field(
         description="Doc 000 #3: visitors by number of sessions (new: 1, returning: 2-3, frequent: 4+), "
-        "among visitors whose journey overlaps the period. Most visitors first."
+        "among visitors whose journey overlaps the period. Most visitors first.",
+        metadata=compiled(visitor_types_report),
     )
     async def visitor_types(
         self, info: Info, domain_id: uuid.UUID | None = None, period: ReportPeriod | None = None
     ) -> Report[VisitorSegment]:
-        scope = Scope(domain_id, period_of(period))
-        return await live_report(info, visitor_types(scope), scope.period)
+        return await answer(info, visitor_types_report(domain_id, period))
 
     @strawberry.field(
         description="Doc 000 #4: per UTM source and medium of the sessions created in the period: leads, "
         "offline sales, revenue, the real spend of marketing_costs on those days, profit and ROI. Most "
-        "profit first."
+        "profit first.",
+        metadata=compiled(channel_roi_report),
     )
     async def channel_roi(
         self,
@@ -141,5 +175,4 @@ class TrackingReports:
         period: ReportPeriod | None = None,
         live: Live = False,
     ) -> Report[ChannelRoi]:
-        scope = Scope(domain_id, period_of(period))
-        return await view_report(info, channel_roi(scope, live), scope.period, [CHANNEL_SESSIONS], live)
+        return await answer(info, channel_roi_report(domain_id, period, live))

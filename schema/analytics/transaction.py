@@ -6,10 +6,11 @@ import strawberry
 
 import models
 from resolvers.analytics.period import Period
+from resolvers.analytics.statement import ReportQuery
 from resolvers.analytics.transaction_360 import transaction_360
 from resolvers.context import Info
 from schema.analytics.inputs import transaction_key
-from schema.analytics.report import Report, live_report
+from schema.analytics.report import Report, answer, compiled
 from schema.personal import personal
 
 
@@ -38,11 +39,21 @@ class TransactionView:
     pdf_url: str | None = personal("Link to the DANFE.")
 
 
+def transaction_360_report(
+    id: strawberry.ID | None = None,
+    internal_id: int | None = None,
+    transaction_id: str | None = None,
+    platform: str | None = None,
+) -> ReportQuery:
+    return ReportQuery(transaction_360(transaction_key(id, internal_id, transaction_id, platform)), Period())
+
+
 @strawberry.type
 class TransactionReports:
     @strawberry.field(
         description="Doc 002: the 360° view of one transaction; by global id, internalId, or the platform's "
-        "transactionId (platform optional)."
+        "transactionId (platform optional).",
+        metadata=compiled(transaction_360_report),
     )
     async def transaction_360(
         self,
@@ -52,5 +63,4 @@ class TransactionReports:
         transaction_id: str | None = None,
         platform: str | None = None,
     ) -> Report[TransactionView]:
-        key = transaction_key(id, internal_id, transaction_id, platform)
-        return await live_report(info, transaction_360(key), Period())
+        return await answer(info, transaction_360_report(id, internal_id, transaction_id, platform))
