@@ -20,7 +20,7 @@ from tests.sql import rows
 
 SDL = sdl()
 # One root field per generated query, so that one field the compiler leaves to Python spoils no others.
-# Reports have no compiled path, and their dataAsOf is the time they were read.
+# Reports are compared in tests/analytics/test_compiled_reports.py: their dataAsOf is when they were read.
 ROOT_FIELDS = sorted(
     set(schema.as_str() and schema._schema.query_type.fields) - {"analytics"}  # type: ignore[union-attr]
 )
