@@ -42,23 +42,37 @@ def _strawberry(definition: GraphQLField) -> Any:
     return strawberry_field
 
 
+def items_of(
+    compiler: "Compiler",
+    parent: Any,
+    nodes: list[FieldNode],
+    value: Callable[[GraphQLField, list[FieldNode]], str],
+) -> list[tuple[str, str]]:
+    """The selected fields of `parent` by response key: `__typename` its name, any other `value` of it."""
+    if not isinstance(parent, GraphQLObjectType):
+        raise Unsupported("abstract type")
+    return [
+        (
+            key,
+            q.literal(parent.name)
+            if key_nodes[0].name.value == "__typename"
+            else value(parent.fields[key_nodes[0].name.value], key_nodes),
+        )
+        for key, key_nodes in compiler.collect(parent, compiler.subselections(nodes)).items()
+    ]
+
+
 def namespace(compiler: "Compiler", definition: GraphQLField, nodes: list[FieldNode], spec: Namespace) -> str:
     """`analytics { ... }`: an object of reports, for the roles the root field is open to."""
     compiler.roles = spec.roles if compiler.roles is None else compiler.roles & spec.roles
-    target = get_named_type(definition.type)
-    assert isinstance(target, GraphQLObjectType)
-    items: list[tuple[str, str]] = []
-    for key, key_nodes in compiler.collect(target, compiler.subselections(nodes)).items():
-        field_name = key_nodes[0].name.value
-        if field_name == "__typename":
-            items.append((key, q.literal(target.name)))
-            continue
-        report_field = target.fields[field_name]
+
+    def value(report_field: GraphQLField, key_nodes: list[FieldNode]) -> str:
         report_spec = (_strawberry(report_field).metadata or {}).get(READS)
         if not isinstance(report_spec, ReportRead):
-            raise Unsupported(field_name)
-        items.append((key, report(compiler, report_field, key_nodes, report_spec)))
-    return compiler.record(items)
+            raise Unsupported(key_nodes[0].name.value)
+        return report(compiler, report_field, key_nodes, report_spec)
+
+    return compiler.record(items_of(compiler, get_named_type(definition.type), nodes, value))
 
 
 def report(compiler: "Compiler", definition: GraphQLField, nodes: list[FieldNode], spec: ReportRead) -> str:
@@ -70,8 +84,6 @@ def report(compiler: "Compiler", definition: GraphQLField, nodes: list[FieldNode
     site = ReportSite(definition, nodes[0], spec.build, compiler.inputs(definition), names)
     decision = compiler.site(site, LISTING)
     assert isinstance(decision, ReportDecision)
-    report_type = get_named_type(definition.type)
-    assert isinstance(report_type, GraphQLObjectType)
     rows, aggregate = compiler.alias(), compiler.alias()
     statement = shift(decision.sql, compiler.params)
     compiler.params += decision.params
@@ -85,46 +97,37 @@ def report(compiler: "Compiler", definition: GraphQLField, nodes: list[FieldNode
     )
     # count(*) makes it one row even when no aggregate of the rows is selected.
     aggregates = ["count(*) AS rastro_count", f"{refreshed} AS refreshed", f"{zone}::text AS zone"]
-    items: list[tuple[str, str]] = []
-    for key, key_nodes in compiler.collect(report_type, compiler.subselections(nodes)).items():
+
+    def value(field: GraphQLField, key_nodes: list[FieldNode]) -> str:
         field_name = key_nodes[0].name.value
-        if field_name == "__typename":
-            items.append((key, q.literal(report_type.name)))
-        elif field_name == "rows":
-            row_type = get_named_type(report_type.fields["rows"].type)
-            row = compiler.record(row_items(compiler, row_type, rows, key_nodes))
+        if field_name == "rows":
+            row = compiler.record(
+                items_of(compiler, get_named_type(field.type), key_nodes, row_value(compiler, rows))
+            )
             aggregates.append(f"coalesce(json_agg({row}), '[]') AS a{len(aggregates)}")
-            items.append((key, f"{aggregate}.a{len(aggregates) - 1}"))
-        elif field_name == "dataAsOf":
-            items.append((key, q.iso_datetime(f"coalesce({aggregate}.refreshed, now())")))
-        elif field_name == "materialized":
-            items.append((key, f"({aggregate}.refreshed IS NOT NULL)"))
-        elif field_name == "timeZone":
-            items.append((key, f"{aggregate}.zone"))
-        else:
-            raise Unsupported(field_name)
+            return f"{aggregate}.a{len(aggregates) - 1}"
+        if field_name == "dataAsOf":
+            return q.iso_datetime(f"coalesce({aggregate}.refreshed, now())")
+        if field_name == "materialized":
+            return f"({aggregate}.refreshed IS NOT NULL)"
+        if field_name == "timeZone":
+            return f"{aggregate}.zone"
+        raise Unsupported(field_name)
+
+    items = items_of(compiler, get_named_type(definition.type), nodes, value)
     source = f" FROM (SELECT {', '.join(aggregates)} FROM ({statement}) {rows}) {aggregate}"
     return compiler.record(items, source)
 
 
-def row_items(
-    compiler: "Compiler", row_type: Any, alias: str, nodes: list[FieldNode]
-) -> list[tuple[str, str]]:
-    """A row's selected fields: each the statement's column of the field's Python name."""
-    if not isinstance(row_type, GraphQLObjectType):
-        raise Unsupported("abstract row type")
-    items: list[tuple[str, str]] = []
-    for key, key_nodes in compiler.collect(row_type, compiler.subselections(nodes)).items():
+def row_value(compiler: "Compiler", alias: str) -> Callable[[GraphQLField, list[FieldNode]], str]:
+    """A row's field: the statement's column of the field's Python name, as the Python path reads it."""
+
+    def value(definition: GraphQLField, key_nodes: list[FieldNode]) -> str:
         field_name = key_nodes[0].name.value
-        if field_name == "__typename":
-            items.append((key, q.literal(row_type.name)))
-            continue
-        definition = row_type.fields[field_name]
         strawberry_field = _strawberry(definition)
         if (strawberry_field.metadata or {}).get(PERSONAL):
             if not compiler.sees_personal_data:
-                items.append((key, "NULL"))
-                continue
+                return "NULL"
         elif strawberry_field.extensions:
             raise Unsupported(field_name)
         if strawberry_field.base_resolver is not None or definition.args:
@@ -133,9 +136,9 @@ def row_items(
         scalar = get_named_type(definition.type)
         if isinstance(scalar, GraphQLEnumType):
             values = {str(getattr(v.value, "value", v.value)): name for name, v in scalar.values.items()}
-            items.append((key, q.enum_name(expr, values)))
-        elif scalar.name in SCALARS:
-            items.append((key, SCALARS[scalar.name](expr)))
-        else:
-            raise Unsupported(f"{field_name}: {scalar.name}")
-    return items
+            return q.enum_name(expr, values)
+        if scalar.name in SCALARS:
+            return SCALARS[scalar.name](expr)
+        raise Unsupported(f"{field_name}: {scalar.name}")
+
+    return value

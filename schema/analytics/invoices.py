@@ -7,10 +7,8 @@ from decimal import Decimal
 import strawberry
 
 from resolvers.analytics.invoices import customer_invoices, invoice_audit, invoice_reconciliation
-from resolvers.analytics.keys import CustomerKey
-from resolvers.analytics.statement import ReportQuery
 from resolvers.context import Info
-from schema.analytics.inputs import ReportPeriod, period_of
+from schema.analytics.inputs import ReportPeriod, of_customer, over_period
 from schema.analytics.report import Report, answer, compiled
 from schema.personal import personal, refuse_personal_lookup
 
@@ -58,21 +56,11 @@ class InvoiceIssue:
     )
 
 
-def customer_invoices_report(
-    customer_id: int | None = None, customer_email: str | None = None, period: ReportPeriod | None = None
-) -> ReportQuery:
-    span = period_of(period)
-    return ReportQuery(customer_invoices(CustomerKey(customer_id, customer_email), span), span)
+customer_invoices_report = of_customer(customer_invoices)
 
+invoice_reconciliation_report = over_period(invoice_reconciliation)
 
-def invoice_reconciliation_report(period: ReportPeriod | None = None) -> ReportQuery:
-    span = period_of(period)
-    return ReportQuery(invoice_reconciliation(span), span)
-
-
-def invoice_audit_report(period: ReportPeriod | None = None) -> ReportQuery:
-    span = period_of(period)
-    return ReportQuery(invoice_audit(span), span)
+invoice_audit_report = over_period(invoice_audit)
 
 
 @strawberry.type

@@ -13,7 +13,7 @@ from resolvers.analytics.checkout_marketing import (
 )
 from resolvers.analytics.statement import ReportQuery
 from resolvers.context import Info
-from schema.analytics.inputs import ReportPeriod, period_of
+from schema.analytics.inputs import ReportPeriod, over_period, period_of
 from schema.analytics.report import Report, answer, compiled
 from schema.personal import personal
 
@@ -75,14 +75,9 @@ def ad_variants_report(utm_campaign: str | None = None, period: ReportPeriod | N
     return ReportQuery(ad_variants(span, utm_campaign), span)
 
 
-def touch_journeys_report(period: ReportPeriod | None = None) -> ReportQuery:
-    span = period_of(period)
-    return ReportQuery(touch_journeys(span), span)
+touch_journeys_report = over_period(touch_journeys)
 
-
-def affiliate_correlation_report(period: ReportPeriod | None = None) -> ReportQuery:
-    span = period_of(period)
-    return ReportQuery(affiliate_correlation(span), span)
+affiliate_correlation_report = over_period(affiliate_correlation)
 
 
 @strawberry.type

@@ -7,10 +7,9 @@ from decimal import Decimal
 import strawberry
 
 from resolvers.analytics.offers import offer_changes, offer_versions, transaction_offer
-from resolvers.analytics.period import Period
 from resolvers.analytics.statement import ReportQuery
 from resolvers.context import Info
-from schema.analytics.inputs import ReportPeriod, period_of, transaction_key
+from schema.analytics.inputs import ReportPeriod, of_transaction, period_of
 from schema.analytics.report import Report, answer, compiled
 from schema.personal import personal
 
@@ -60,15 +59,7 @@ def offer_changes_report(offer_id: str, period: ReportPeriod | None = None) -> R
     return ReportQuery(offer_changes(offer_id, span), span)
 
 
-def transaction_offer_report(
-    id: strawberry.ID | None = None,
-    internal_id: int | None = None,
-    transaction_id: str | None = None,
-    platform: str | None = None,
-) -> ReportQuery:
-    return ReportQuery(
-        transaction_offer(transaction_key(id, internal_id, transaction_id, platform)), Period()
-    )
+transaction_offer_report = of_transaction(transaction_offer)
 
 
 def offer_versions_report(code: str, period: ReportPeriod | None = None) -> ReportQuery:

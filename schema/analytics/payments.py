@@ -7,12 +7,9 @@ from decimal import Decimal
 import strawberry
 
 import models
-from resolvers.analytics.keys import CustomerKey
 from resolvers.analytics.payments import payment_failures, payment_success_rates, support_timeline
-from resolvers.analytics.period import Period
-from resolvers.analytics.statement import ReportQuery
 from resolvers.context import Info
-from schema.analytics.inputs import ReportPeriod, period_of, transaction_key
+from schema.analytics.inputs import ReportPeriod, of_customer, of_transaction, over_period
 from schema.analytics.report import Report, answer, compiled
 from schema.personal import personal, refuse_personal_lookup
 
@@ -56,25 +53,11 @@ class PaymentEvent:
     details: str = strawberry.field(description="Decline code, else status detail, else 'N/A'.")
 
 
-def payment_failures_report(
-    customer_id: int | None = None, customer_email: str | None = None, period: ReportPeriod | None = None
-) -> ReportQuery:
-    span = period_of(period)
-    return ReportQuery(payment_failures(CustomerKey(customer_id, customer_email), span), span)
+payment_failures_report = of_customer(payment_failures)
 
+payment_success_rates_report = over_period(payment_success_rates)
 
-def payment_success_rates_report(period: ReportPeriod | None = None) -> ReportQuery:
-    span = period_of(period)
-    return ReportQuery(payment_success_rates(span), span)
-
-
-def support_timeline_report(
-    id: strawberry.ID | None = None,
-    internal_id: int | None = None,
-    transaction_id: str | None = None,
-    platform: str | None = None,
-) -> ReportQuery:
-    return ReportQuery(support_timeline(transaction_key(id, internal_id, transaction_id, platform)), Period())
+support_timeline_report = of_transaction(support_timeline)
 
 
 @strawberry.type

@@ -5,11 +5,9 @@ import datetime as dt
 import strawberry
 
 import models
-from resolvers.analytics.period import Period
-from resolvers.analytics.statement import ReportQuery
 from resolvers.analytics.transaction_360 import transaction_360
 from resolvers.context import Info
-from schema.analytics.inputs import transaction_key
+from schema.analytics.inputs import of_transaction
 from schema.analytics.report import Report, answer, compiled
 from schema.personal import personal
 
@@ -39,13 +37,7 @@ class TransactionView:
     pdf_url: str | None = personal("Link to the DANFE.")
 
 
-def transaction_360_report(
-    id: strawberry.ID | None = None,
-    internal_id: int | None = None,
-    transaction_id: str | None = None,
-    platform: str | None = None,
-) -> ReportQuery:
-    return ReportQuery(transaction_360(transaction_key(id, internal_id, transaction_id, platform)), Period())
+transaction_360_report = of_transaction(transaction_360)
 
 
 @strawberry.type
