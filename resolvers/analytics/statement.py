@@ -3,13 +3,15 @@
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Executable, Row, text
 
-from resolvers.analytics.materialized import View
 from resolvers.analytics.period import Period
 from resolvers.context import Info
+
+if TYPE_CHECKING:  # the views' module writes its SQL with this one
+    from resolvers.analytics.materialized import View
 
 
 @dataclass
@@ -85,7 +87,7 @@ class ReportQuery:
 
     query: tuple[str, Statement] | Executable
     period: Period
-    views: Sequence[View] | None = None
+    views: "Sequence[View] | None" = None
     live: bool = False
 
 
