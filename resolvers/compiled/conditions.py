@@ -33,11 +33,13 @@ def condition_sql(model: type[Any], clauses: list[ColumnElement[bool]]) -> tuple
 def statement_sql(query: tuple[str, Any] | Executable) -> tuple[str, list[Any]]:
     """A report's statement (SQL text and its Statement, or SQLAlchemy) as the Python path sends it, with its
     parameters ($1...) in order."""
-    statement = text(query[0]).bindparams(**query[1].params) if isinstance(query, tuple) else query
+    # Text binds stay untyped, as when the Python path executes the text with its values.
+    statement, values = (text(query[0]), query[1].params) if isinstance(query, tuple) else (query, None)
     assert isinstance(statement, ClauseElement)
     compiled = statement.compile(dialect=DIALECT, compile_kwargs={"render_postcompile": True})
     assert isinstance(compiled, SQLCompiler)
-    return str(compiled), [compiled.params[name] for name in compiled.positiontup or ()]
+    values = compiled.params if values is None else values
+    return str(compiled), [values[name] for name in compiled.positiontup or ()]
 
 
 def shift(sql: str, first: int) -> str:

@@ -31,6 +31,8 @@ SCALARS: dict[str, Callable[[str], str]] = {
     "Int": lambda expr: expr,
     "Boolean": lambda expr: expr,
 }
+# PostgreSQL functions take 100 arguments at most.
+MAX_PAIRS = 50
 # The statement written while only the sites are listed.
 LISTING = ReportDecision("SELECT", 0, None)
 
@@ -101,8 +103,8 @@ def report(compiler: "Compiler", definition: GraphQLField, nodes: list[FieldNode
     def value(field: GraphQLField, key_nodes: list[FieldNode]) -> str:
         field_name = key_nodes[0].name.value
         if field_name == "rows":
-            row = compiler.record(
-                items_of(compiler, get_named_type(field.type), key_nodes, row_value(compiler, rows))
+            row = row_object(
+                compiler, items_of(compiler, get_named_type(field.type), key_nodes, row_value(compiler, rows))
             )
             aggregates.append(f"coalesce(json_agg({row}), '[]') AS a{len(aggregates)}")
             return f"{aggregate}.a{len(aggregates) - 1}"
@@ -117,6 +119,14 @@ def report(compiler: "Compiler", definition: GraphQLField, nodes: list[FieldNode
     items = items_of(compiler, get_named_type(definition.type), nodes, value)
     source = f" FROM (SELECT {', '.join(aggregates)} FROM ({statement}) {rows}) {aggregate}"
     return compiler.record(items, source)
+
+
+def row_object(compiler: "Compiler", items: list[tuple[str, str]]) -> str:
+    """A row as JSON: json_build_object is about twice as fast per row as a row_to_json subquery (7,923 rows
+    of invoiceAudit), but takes at most 50 pairs."""
+    if len(items) > MAX_PAIRS:
+        return compiler.record(items)
+    return f"json_build_object({', '.join(f'{q.literal(key)}, {sql}' for key, sql in items)})"
 
 
 def row_value(compiler: "Compiler", alias: str) -> Callable[[GraphQLField, list[FieldNode]], str]:
