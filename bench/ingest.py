@@ -244,18 +244,20 @@ async def floor_runs(
                 )  # fmt: skip
 
         async with pool.acquire() as connection:
+            # The seeded sessions are of several domains: each event row names its session's.
             sessions = [
-                r["session_id"] for r in await connection.fetch("SELECT session_id FROM sessions LIMIT 500")
+                (r["session_id"], r["domain_id"])
+                for r in await connection.fetch("SELECT session_id, domain_id FROM sessions LIMIT 500")
             ]
         rows = [("click", f"cta-{i}", json.dumps({"i": i})) for i in range(EVENTS_PER_CALL)]
 
         async def events(n: int) -> None:
-            session_id = sessions[n % len(sessions)]
+            session_id, session_domain = sessions[n % len(sessions)]
             async with pool.acquire() as connection, connection.transaction():
                 await connection.executemany(
                     "INSERT INTO events (session_id, domain_id, page_id, event_type, event_label, event_data)"
                     " VALUES ($1, $2, $3, $4, $5, $6)",
-                    [(session_id, domain_id, page_id, *row) for row in rows],
+                    [(session_id, session_domain, page_id, *row) for row in rows],
                 )
 
         return {
