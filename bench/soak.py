@@ -6,6 +6,8 @@
 Seeds a scratch database (scale 1 by default) on that server, dropped after. Each kind is paced (open loop:
 a request every 1/rate seconds, at most 16 in flight per kind; a request not sent because 16 were still in
 flight counts as shed), so a slow kind shows as latency and shedding, not as a slower load for the others.
+`--memory-report SECONDS` has the server trace its allocations (server/memory_report.py; slower) and prints
+what grew and the size of each of its caches over the run.
 """
 
 import argparse
@@ -14,6 +16,7 @@ import json
 import os
 import statistics
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -30,6 +33,7 @@ from bench.ingest import ORIGIN, UTMS, arrange
 from bench.mutations import lead_ids, lead_updates, stage_changes
 from bench.served import memory_mib, scratch_database, served
 from schema.graphiql import JOURNEY_QUERY
+from server.memory_report import reports
 from tests.conftest import key_maker
 from tests.ingest.tracking import BROWSER
 from tests.mutations.graphql import CHANGE_LEAD_STAGE, UPDATE_LEAD
@@ -199,6 +203,38 @@ def report(mix: list[Kind], samples: list[Sample], seconds: float, rows: dict[st
     print("rows written: " + ", ".join(f"{table} +{count:,}" for table, count in rows.items()))
 
 
+def memory_summary(path: Path) -> None:
+    """Per worker and report: RSS, the C heap, Python's blocks and objects, the collector, every cache."""
+    lines = list(reports(path))
+    for pid in sorted({line["pid"] for line in lines}):
+        mine = [line for line in lines if line["pid"] == pid]
+        caches = list(mine[0]["caches"])
+        print(f"\nworker {pid}, every {mine[0]['seconds']:g} s:")
+        print("| minute | RSS MiB | malloc heap / in use / free MiB | Python blocks | objects gen 0/1/2 "
+              "| GC runs 0/1/2 | freed 0/1/2 | longest pause ms 0/1/2 |")  # fmt: skip
+        print("|---|---|---|---|---|---|---|---|")
+        for line in mine:
+            heap = " / ".join(str(line["malloc_mib"].get(k)) for k in ("heap", "in_use", "free"))
+            objects, runs, freed, pauses = (
+                "/".join(f"{n:,}" for n in line[k])
+                for k in ("objects", "gc_runs", "gc_freed", "gc_longest_ms")
+            )
+            print(f"| {line['seconds'] / 60:.1f} | {line['rss_mib']} | {heap} | {line['python_blocks']:,} | "
+                  f"{objects} | {runs} | {freed} | {pauses} |")  # fmt: skip
+        print("caches (first report -> last):")
+        print(
+            "  "
+            + ", ".join(f"{name} {mine[0]['caches'][name]}->{mine[-1]['caches'][name]}" for name in caches)
+        )
+        last = mine[-1]
+        print("objects grown since start:", json.dumps(last["objects_grown"]))
+        for label in ("grown_since_start", "grown_since_last"):
+            if label in last:
+                print(f"{label} (traced {last['traced_mib']} MiB; KiB, blocks, newest frame first):")
+                for stat in last[label]:
+                    print(f"  {stat['kib']:>8} {stat['blocks']:>7}  " + " < ".join(stat["where"][:5]))
+
+
 async def row_counts(url: str) -> dict[str, int]:
     connection = await asyncpg.connect(url)
     try:
@@ -214,11 +250,20 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=1, help="seed scale")
     parser.add_argument("--rate", type=float, default=1, help="multiplies every kind's rate")
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--memory-report", type=float, metavar="SECONDS", help="the server's memory report")
+    parser.add_argument("--trace-frames", type=int, default=0, help="with it, tracemalloc this deep")
     args = parser.parse_args()
     os.environ |= {
         "RASTRO_INGEST_RATE_PER_KEY": "10000000/minute",
         "RASTRO_INGEST_RATE_PER_IP": "10000000/minute",
     }
+    memory = Path(tempfile.mkdtemp(prefix="rastro-soak-")) / "memory.jsonl"
+    if args.memory_report:
+        os.environ |= {
+            "RASTRO_MEMORY_REPORT_PATH": str(memory),
+            "RASTRO_MEMORY_REPORT_SECONDS": str(args.memory_report),
+            "RASTRO_MEMORY_REPORT_FRAMES": str(args.trace_frames),
+        }
     with scratch_database("rastro_bench_soak", args.scale) as url:
         asyncio.run(arrange(url))
         make_key = key_maker(url)
@@ -229,6 +274,9 @@ def main() -> None:
             samples = asyncio.run(soak(server.base_url, server.pid, url, mix, args.minutes * 60))
         after = asyncio.run(row_counts(url))
     report(mix, samples, args.minutes * 60, {table: after[table] - before[table] for table in after})
+    if args.memory_report:
+        memory_summary(memory)
+        print(f"memory report: {memory}")
 
 
 if __name__ == "__main__":

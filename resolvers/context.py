@@ -25,6 +25,13 @@ class Role(enum.StrEnum):
 
 # Roles that see personal data (names, e-mails, phones, documents, IPs, user agents).
 PERSONAL_DATA_ROLES = frozenset({Role.CONNECTOR, Role.ANALYST, Role.ADMIN})
+# The longest document whose parse, validation and plan a worker keeps; longer ones are worked out on each
+# request, so that caches bounded by count stay small in bytes (256 documents of 1 MB would hold 0.5 GB).
+CACHED_DOCUMENT_CHARS = 32_768
+
+
+def cacheable(query: str | None) -> bool:
+    return query is not None and len(query) <= CACHED_DOCUMENT_CHARS
 
 
 @dataclass(frozen=True)

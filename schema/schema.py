@@ -1,6 +1,6 @@
 """Assembles the Strawberry schema; `schema` (default limits) is what schema.graphql snapshots."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import strawberry
@@ -13,6 +13,7 @@ from strawberry.extensions import (
     ValidationCache,
 )
 
+from resolvers.context import cacheable
 from schema import types as node_types  # noqa: F401  (registers every Node type)
 from schema.cost import CostLimits, cost_rule
 from schema.descriptions import describe
@@ -26,6 +27,30 @@ SDL_PATH = Path(__file__).parent / "schema.graphql"
 
 
 ExtensionFactory = Callable[[], SchemaExtension]
+# Parsed and validated documents each worker keeps (Strawberry's module-level LRU caches, by this size).
+DOCUMENT_CACHE_SIZE = 256
+
+
+class DocumentParserCache(ParserCache):
+    def __init__(self) -> None:
+        super().__init__(maxsize=DOCUMENT_CACHE_SIZE)
+
+    def on_parse(self) -> Iterator[None]:
+        if cacheable(self.execution_context.query):
+            yield from super().on_parse()
+        else:
+            yield
+
+
+class DocumentValidationCache(ValidationCache):
+    def __init__(self) -> None:
+        super().__init__(maxsize=DOCUMENT_CACHE_SIZE)
+
+    def on_validate(self) -> Iterator[None]:
+        if cacheable(self.execution_context.query):
+            yield from super().on_validate()
+        else:
+            yield
 
 
 # The Relay paging arguments of every connection (48 of them) mean the same thing everywhere: said once.
@@ -68,13 +93,13 @@ def limit_extensions(
         lambda: AddValidationRules(rules),
         lambda: MaxTokensLimiter(max_token_count=max_tokens),
         # Frontends send the same few documents: parse each once (module-level LRU).
-        lambda: ParserCache(maxsize=256),
+        DocumentParserCache,
     ]
 
 
 def cache_extensions() -> list[ExtensionFactory]:
     """Validation results per document, once every rule is in place (keep it last)."""
-    return [lambda: ValidationCache(maxsize=256)]
+    return [DocumentValidationCache]
 
 
 schema = build_schema()

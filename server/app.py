@@ -40,6 +40,7 @@ from server.graphql_view import ErrorCodes, GraphQLEndpoint, graphql_view
 from server.health import healthz, readyz
 from server.http_body import BodyLimitMiddleware
 from server.lifecycle import Drain
+from server.memory_report import memory_report
 from server.metrics_endpoint import forget_process, metrics_view
 from server.operation_stats import OperationStats
 from server.outages import DatabaseFailures
@@ -95,7 +96,10 @@ def create_app(
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         with instrumented_sql(tracer_provider):
-            async with serving(app):
+            async with (
+                serving(app),
+                memory_report(app, settings.memory_report_path, settings.memory_report_seconds),
+            ):
                 yield
 
     @contextlib.asynccontextmanager

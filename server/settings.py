@@ -46,7 +46,8 @@ class Settings(BaseSettings):
     max_response_bytes: int = Field(default=16_000_000, ge=1)
     # Requests anyone can send (no key, or a landing page's ingest key) are refused above this, unparsed.
     public_body_bytes: int = Field(default=131_072, ge=1024)
-    # Automatic persisted queries each worker remembers, in bytes of document text (least recent go first).
+    # Automatic persisted queries each worker remembers, in bytes of memory: their text and 250 bytes an
+    # entry (least recent go first).
     persisted_query_cache_bytes: int = Field(default=16_000_000, ge=0)
     statement_timeout_ms: int = Field(default=15_000, ge=0)
     # A request still running after this is cancelled, its SQL with it, and answered TIMEOUT.
@@ -65,6 +66,11 @@ class Settings(BaseSettings):
     # What 503 answers put in Retry-After while the database is unavailable.
     retry_after_seconds: int = Field(default=2, ge=1)
     log_level: str = "info"
+    # Leak hunting (server/memory_report.py): each worker appends a JSON line of what grew to this file every
+    # memory_report_seconds; with memory_report_frames > 0 it traces allocations that deep (slower requests).
+    memory_report_path: Path | None = None
+    memory_report_seconds: float = Field(default=60.0, gt=0)
+    memory_report_frames: int = Field(default=0, ge=0, le=100)
     # `rastro retention` anonymizes tracking personal data (client IP, user agent) older than this.
     retention_months: int = Field(default=6, ge=1)
     # Queries the compiler covers are answered by one SQL statement; false: every query runs in Python.

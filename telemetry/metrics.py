@@ -68,3 +68,8 @@ def operation_label(name: str | None) -> str:
             return OTHER
         _seen_names.add(name)
     return name
+
+
+def operation_names() -> frozenset[str]:
+    """The operation names this worker labels by their own name."""
+    return frozenset(_seen_names)

@@ -10,7 +10,7 @@ from graphql import DocumentNode, GraphQLError, GraphQLSchema, OperationDefiniti
 
 from resolvers.compiled.plan import Plan
 from resolvers.compiled.sites import Unsupported
-from resolvers.context import Limits, Role
+from resolvers.context import Limits, Role, cacheable
 from schema.personal import uses_personal_lookup
 
 PlanKey = tuple[str, str | None]
@@ -49,6 +49,8 @@ class CompiledReads:
             # A compiler bug must not fail the request: the Python path answers it.
             log.exception("could not compile a query; it runs in Python")
             plan = None
+        if not cacheable(query):
+            return plan
         self._plans[(query, operation_name)] = plan
         if operations == 1:
             # A request may leave out the name of a document's only operation.

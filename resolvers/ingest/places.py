@@ -49,6 +49,7 @@ WHERE domain_id = :domain_id AND page_url = :path
 ORDER BY (page_variant = :variant) IS TRUE DESC, is_control DESC, is_active DESC, created_at, page_id
 LIMIT 1
 """)
+LOCK_PAGE_CREATION = text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))")
 INSERT_PAGE = text(
     "INSERT INTO landing_pages (domain_id, page_url) VALUES (:domain_id, :path) RETURNING page_id"
 )
@@ -132,10 +133,7 @@ async def landing_page(
     if found is not None:
         return uuid.UUID(str(found))
     # Two first visits of a new URL at once must create one page: serialise its creation.
-    await session.execute(
-        text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
-        {"key": f"landing_page:{domain_id}:{path}"},
-    )
+    await session.execute(LOCK_PAGE_CREATION, {"key": f"landing_page:{domain_id}:{path}"})
     found = await session.scalar(FIND_PAGE, params)
     if found is None:
         found = await session.scalar(INSERT_PAGE, params)

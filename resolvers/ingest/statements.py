@@ -8,13 +8,17 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any, Protocol
 
 import asyncpg
+from cachetools import LRUCache
 from sqlalchemy import TextClause
 from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 
 from resolvers.mutations.transaction import failed
 
 _DIALECT = asyncpg_dialect()  # type: ignore[no-untyped-call]
-_COMPILED: dict[int, tuple[TextClause, str, tuple[str, ...]]] = {}
+# By id(): each entry keeps its statement, so the id is not reused while cached. Bounded, so that a statement
+# built per call costs a compilation rather than an entry for ever (one per new landing page did).
+COMPILED_SIZE = 64
+_COMPILED: LRUCache[int, tuple[TextClause, str, tuple[str, ...]]] = LRUCache(maxsize=COMPILED_SIZE)
 
 
 class Row(asyncpg.Record):  # type: ignore[misc]  # asyncpg has no stubs
@@ -66,6 +70,11 @@ def compiled(statement: TextClause) -> tuple[str, tuple[str, ...]]:
         done = statement.compile(dialect=_DIALECT)
         found = _COMPILED[id(statement)] = (statement, done.string, tuple(done.positiontup or ()))
     return found[1], found[2]
+
+
+def compiled_count() -> int:
+    """Statements compiled and remembered in this process."""
+    return len(_COMPILED)
 
 
 class Transaction:
