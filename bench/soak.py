@@ -104,7 +104,7 @@ def kinds(keys: dict[str, str], leads: list[str], times: float) -> list[Kind]:
     """The mix, per second at --rate 1: 10 visits, 2 event calls, 10 lead reads, 0.5 journey, 0.2 report,
     4 mutations (a campaign day on one small machine, sustainable beside other work)."""
     events = [{"type": "click", "label": f"cta-{i}"} for i in range(10)]
-    report = next(b for name, b in report_bodies() if name == "campaignPerformance")
+    report = next(b for name, b in report_bodies(None) if name == "campaignPerformance")
     run = f"{time.time():.0f}"
     analyst, connector = keys["analyst"], keys["connector"]
 
