@@ -9,7 +9,19 @@ import enum
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Date, DateTime, Select, and_, cast, func, literal, null, select
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Date,
+    DateTime,
+    Select,
+    and_,
+    cast,
+    func,
+    literal,
+    null,
+    select,
+)
 
 import models
 from resolvers.analytics.period import Period
@@ -88,17 +100,43 @@ def transaction_totals(
 def session_totals(
     keys: Sequence[GroupKey], filters: list[ColumnElement[bool]], period: Period
 ) -> Select[Any]:
+    """Sessions counted per group in two steps: per UTM keys and local day, then per bucket of those days.
+
+    Only a session's UTM captures can repeat a group, so only they are deduplicated (per session and keys),
+    before the join; the local day is computed once per session and group, the week or month once per day.
+    """
     s, u = models.Session, models.UtmTracking
     keys = checked_keys(keys, [*UTM_KEYS, *TIME_KEYS])
-    columns: list[ColumnElement[Any]] = [getattr(u, k.value).label(k.value) for k in keys if k in UTM_KEYS]
-    time = bucket(s.started_at, keys, period)
-    if time is not None:
-        columns.append(time.label("bucket"))
-    members = select(*columns, s.session_id.label("member")).select_from(s)
-    if any(k in UTM_KEYS for k in keys):
-        members = members.outerjoin(u, u.session_id == s.session_id)
-    members = members.where(*filters, *within(s.started_at, period))
-    return grouped(members, "member", None)
+    utm = [k.value for k in keys if k in UTM_KEYS]
+    unit = next((k.value for k in keys if k in TIME_KEYS), None)
+    columns: list[ColumnElement[Any]] = []
+    source: Any = s
+    if utm:
+        captures = select(u.session_id, *[getattr(u, name) for name in utm]).distinct().subquery("captures")
+        columns += [captures.c[name].label(name) for name in utm]
+        source = models.Session.__table__.outerjoin(captures, captures.c.session_id == s.session_id)
+    if unit is not None:
+        columns.append(cast(func.timezone(literal(period.time_zone), s.started_at), Date).label("day"))
+    per_day = (
+        select(*columns, func.count().label("sessions"))
+        .select_from(source)
+        .where(*filters, *within(s.started_at, period))
+        .group_by(*columns)
+        .subquery("per_day")
+    )
+    present: list[ColumnElement[Any]] = [per_day.c[name] for name in utm]
+    if unit is not None:
+        day = per_day.c.day
+        present.append(
+            (day if unit == "day" else cast(func.date_trunc(unit, cast(day, DateTime)), Date)).label("bucket")
+        )
+    named = {column.name: column for column in present}
+    row = [named.get(name, literal(None).label(name)) for name in ROW_KEYS]
+    return (
+        select(*row, cast(func.sum(per_day.c.sessions), BigInteger).label("count"), null().label("value"))
+        .group_by(*present)
+        .order_by(*[c.asc().nulls_last() for c in present])
+    )
 
 
 def within(column: Any, period: Period) -> list[ColumnElement[bool]]:
