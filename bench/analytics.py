@@ -83,7 +83,7 @@ async def last_days(url: str, days: int) -> dict[str, str]:
     return {"from": (end - dt.timedelta(days=days)).isoformat(), "to": end.isoformat()}
 
 
-def bodies(period: dict[str, str] | None) -> list[tuple[str, dict[str, Any]]]:
+def bodies(period: dict[str, str] | None = None) -> list[tuple[str, dict[str, Any]]]:
     """Each report's query selecting every field of its rows, as GET /analytics/REPORT.csv asks for them."""
     analytics = build_schema()._schema.get_type("Analytics")
     assert isinstance(analytics, GraphQLObjectType)
