@@ -38,6 +38,9 @@ class Relation:
     parent: tuple[str, ...]
     ordering: Ordering | None = None
     filters: tuple[tuple[str, InstrumentedAttribute[Any]], ...] = ()
+    # (target column, parent attribute): rows are no older than the parent, so monthly partitions of the
+    # target before the parent's month are skipped. The compiled path says it; the Python path need not.
+    since: tuple[InstrumentedAttribute[Any], str] | None = None
 
     @property
     def model(self) -> type[Any]:

@@ -24,9 +24,10 @@ def relation(
     parent: str | tuple[str, ...],
     ordering: Ordering | None = None,
     filters: tuple[tuple[str, InstrumentedAttribute[Any]], ...] = (),
+    since: tuple[InstrumentedAttribute[Any], str] | None = None,
 ) -> Relation:
     columns = target if isinstance(target, tuple) else (target,)
-    return Relation(columns, parent if isinstance(parent, tuple) else (parent,), ordering, filters)
+    return Relation(columns, parent if isinstance(parent, tuple) else (parent,), ordering, filters, since)
 
 
 def to_one(
@@ -49,9 +50,10 @@ def to_many(
     node: Any,
     ordering: Ordering,
     description: str,
+    since: tuple[InstrumentedAttribute[Any], str] | None = None,
 ) -> Any:
     """The rows of the target table whose `target` column(s) equal the parent's `parent` attribute(s)."""
-    spec = relation(target, parent, ordering)
+    spec = relation(target, parent, ordering, since=since)
 
     async def resolve(
         root: strawberry.Parent[Any],

@@ -1,4 +1,4 @@
-"""The `rastro` command line: serve, migrate, seed, demo, keys, retention, export-schema, imports."""
+"""The `rastro` command line: serve, migrate, seed, demo, keys, export-schema, imports and more."""
 
 import asyncio
 import contextlib
@@ -24,6 +24,7 @@ from server import (
     checkout_events_cli,
     costs_cli,
     data_subject_cli,
+    partitions_cli,
     sales_cli,
 )
 from server import keys as key_admin
@@ -342,26 +343,6 @@ def worker(
     out.print(f"Delivery worker stopped: {summary}.", markup=False, highlight=False)
 
 
-@app.command()
-def retention(
-    months: Annotated[
-        int | None, typer.Option("--months", min=1, help="Period to keep (default RASTRO_RETENTION_MONTHS).")
-    ] = None,
-    data_dir: DataDir = None,
-) -> None:
-    """Anonymize tracking personal data (client IP, user agent) older than the retention period."""
-    from resolvers.retention import anonymize_tracking
-
-    settings = Settings()
-    period = months or settings.retention_months
-    with database(settings, data_dir, migrate=not settings.database_url) as url:
-        counts = _with_sessions(url, lambda sessions: anonymize_tracking(sessions, period))
-    summary = ", ".join(f"{table} {count}" for table, count in counts.items())
-    out.print(
-        f"Anonymized tracking data older than {period} months: {summary}.", markup=False, highlight=False
-    )
-
-
 @app.command("refresh-analytics")
 def refresh_analytics(data_dir: DataDir = None) -> None:
     """Refresh the analytics reports' materialized views (readers keep the old rows meanwhile)."""
@@ -412,6 +393,7 @@ checkout_events_cli.register(app, database, DataDir, _with_sessions)
 costs_cli.register(app, database, fail, DataDir)
 sales_cli.register(app, database, fail, DataDir)
 data_subject_cli.register(app, database, fail, DataDir, _with_sessions)
+partitions_cli.register(app, database, DataDir, _with_sessions)
 
 
 def main() -> None:

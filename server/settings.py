@@ -73,6 +73,8 @@ class Settings(BaseSettings):
     memory_report_frames: int = Field(default=0, ge=0, le=100)
     # `rastro retention` anonymizes tracking personal data (client IP, user agent) older than this.
     retention_months: int = Field(default=6, ge=1)
+    # `rastro retention` also detaches monthly partitions older than this; unset keeps every month attached.
+    partition_retention_months: int | None = Field(default=None, ge=1)
     # Queries the compiler covers are answered by one SQL statement; false: every query runs in Python.
     compiled_reads: bool = True
     # A key's role is remembered this long, so a revoked key may still work for up to this many seconds.

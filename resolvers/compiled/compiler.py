@@ -258,8 +258,12 @@ class Compiler:
             (column, f"{alias}.{q.name(q.attribute_column(model, attribute))}")
             for column, attribute in zip(spec.columns, spec.parent, strict=True)
         ]
+        since = []
+        if spec.since is not None:
+            column, attribute = spec.since
+            since = [(column, f"{alias}.{q.name(q.attribute_column(model, attribute))}")]
         connection = get_named_type(definition.type)
-        return self.connection(connection, spec.model, site, filters, parent, nodes)
+        return self.connection(connection, spec.model, site, filters, parent, nodes, since)
 
     # --- connections -----------------------------------------------------------------------------
 
@@ -271,6 +275,7 @@ class Compiler:
         filters: dict[str, Any],
         parent: list[tuple[Any, str]],
         nodes: list[FieldNode],
+        since: Sequence[tuple[Any, str]] = (),
     ) -> str:
         """A page of `model` rows: keyset window, counted only when asked, cursors only when asked."""
         assert isinstance(connection, GraphQLObjectType)
@@ -293,6 +298,7 @@ class Compiler:
 
         def conditions(alias: str) -> list[str]:
             found = [f"{q.column(alias, column)} = {value}" for column, value in parent]
+            found += [f"{q.column(alias, column)} >= {value}" for column, value in since]
             found += [
                 f"{q.column(alias, filters[argument])} = {param}::{q.param_type(filters[argument])}"
                 for argument, param in filter_params.items()

@@ -25,8 +25,13 @@ HERE = "schema.types.tracking"
 if TYPE_CHECKING:
     from schema.types.activity import Event
 
+# A session's page views and events are no older than its start: their partitions before it are skipped.
 SESSION_EVENTS = relation(
-    models.Event.session_id, "session_id", orderings.EVENTS, (("eventType", models.Event.event_type),)
+    models.Event.session_id,
+    "session_id",
+    orderings.EVENTS,
+    (("eventType", models.Event.event_type),),
+    since=(models.Event.created_at, "started_at"),
 )
 
 
@@ -164,6 +169,7 @@ class Session(Node):
         lazy("PageView", ACTIVITY),
         orderings.PAGE_VIEWS,
         "Page views in view order.",
+        since=(models.PageView.created_at, "started_at"),
     )
     leads = to_many(
         models.Lead.session_id,
