@@ -1,7 +1,7 @@
 """The high-volume append tables are partitioned by month on created_at (issue 14, item 4).
 
-Revision ID: 0021
-Revises: 0020
+Revision ID: 0022
+Revises: 0021
 """
 
 from collections.abc import Sequence
@@ -9,8 +9,8 @@ from collections.abc import Sequence
 from migrations.partitioning import ENSURE_PARTITIONS, partition, unpartition
 from migrations.raw_sql import run_script
 
-revision: str = "0021"
-down_revision: str | None = "0020"
+revision: str = "0022"
+down_revision: str | None = "0021"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
