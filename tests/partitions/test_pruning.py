@@ -13,6 +13,7 @@ from graphql import parse
 from resolvers.analytics.landing_page_funnel import landing_page_funnel
 from resolvers.analytics.period import Period
 from resolvers.analytics.scope import Scope
+from resolvers.analytics.statement import Statement
 from resolvers.compiled.plan import Plan
 from resolvers.context import Limits
 from schema.schema import schema
@@ -110,11 +111,16 @@ def test_a_sessions_page_views_and_events_skip_the_months_before_it_started(seed
         )
 
 
-def _report_reads(url: str, period: Period) -> set[str]:
-    sql, statement = landing_page_funnel(Scope(None, period), live=False)
+def positional(sql: str, statement: Statement) -> tuple[str, list[Any]]:
+    """A report's statement with asyncpg's $n placeholders instead of SQLAlchemy's :names."""
     names = list(statement.params)
-    positional = re.sub(r"(?<!:):(p\d+)\b", lambda m: f"${names.index(m[1]) + 1}", sql)
-    return scanned(url, positional, [statement.params[n] for n in names], "page_views")
+    return re.sub(r"(?<!:):(p\d+)\b", lambda m: f"${names.index(m[1]) + 1}", sql), list(
+        statement.params.values()
+    )
+
+
+def _report_reads(url: str, period: Period) -> set[str]:
+    return scanned(url, *positional(*landing_page_funnel(Scope(None, period), live=False)), "page_views")
 
 
 def test_a_report_over_a_period_reads_only_the_partitions_of_its_months(seeded_db_url: str) -> None:
