@@ -47,6 +47,8 @@ def register(app: typer.Typer, database: Any, data_dir_option: Any, with_session
         settings = Settings()
         with database(settings, data_dir, migrate=not settings.database_url) as url:
             made: Made = _on_connection(url, lambda connection: ensure_partitions(connection, months_ahead))
+        if not made.created and not made.by_partman:
+            _say("No partitioned tables: is the database migrated (rastro migrate)?")
         for table, names in made.created.items():
             _say(f"{table}: created {', '.join(names)}" if names else f"{table}: up to date")
         for table in made.by_partman:
