@@ -1,4 +1,4 @@
-"""Monthly partitions of the append tables (migration 0024): made ahead by `rastro partitions`, old ones
+"""Monthly partitions of the append tables (migration 0025): made ahead by `rastro partitions`, old ones
 detached by `rastro retention`.
 
 The partitioned tables are read from the catalog: whatever a migration partitions is maintained here.

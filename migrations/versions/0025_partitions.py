@@ -1,7 +1,7 @@
 """The high-volume append tables are partitioned by month on created_at (issue 14, item 4).
 
-Revision ID: 0024
-Revises: 0023
+Revision ID: 0025
+Revises: 0024
 """
 
 from collections.abc import Sequence
@@ -9,8 +9,8 @@ from collections.abc import Sequence
 from migrations.partitioning import ENSURE_PARTITIONS, partition, unpartition
 from migrations.raw_sql import run_script
 
-revision: str = "0024"
-down_revision: str | None = "0023"
+revision: str = "0025"
+down_revision: str | None = "0024"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
