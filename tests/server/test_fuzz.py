@@ -69,11 +69,16 @@ def served(seeded_db_url: str, tmp_path: Path) -> Iterator[Served]:
 @pytest.fixture
 def clients(served: Served, make_seeded_key: KeyMaker) -> Iterator[dict[str | None, httpx.Client]]:
     keys = {role: make_seeded_key(role) for role in ("admin", "viewer", "ingest", "connector", "analyst")}
+    # Idle connections are dropped before uvicorn's 5 s keep-alive closes them: reusing one as the server
+    # closed it lost a request that never reached the app (CI, 1 of 10,000).
+    limits = httpx.Limits(keepalive_expiry=1.0)
     opened: dict[str | None, httpx.Client] = {
-        role: httpx.Client(base_url=served.base_url, headers={"Authorization": f"Bearer {key}"}, timeout=30)
+        role: httpx.Client(
+            base_url=served.base_url, headers={"Authorization": f"Bearer {key}"}, timeout=30, limits=limits
+        )
         for role, key in keys.items()
     }
-    opened[None] = httpx.Client(base_url=served.base_url, timeout=30)
+    opened[None] = httpx.Client(base_url=served.base_url, timeout=30, limits=limits)
     yield opened
     for client in opened.values():
         client.close()
