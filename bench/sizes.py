@@ -23,12 +23,16 @@ from bench.served import scratch_database, served
 from schema.graphiql import JOURNEY_QUERY
 from tests.conftest import key_maker
 
+# A partitioned table is listed once, with its monthly partitions' sizes summed.
 SIZES = """
-    SELECT c.relname AS name, pg_relation_size(c.oid) AS heap, pg_indexes_size(c.oid) AS indexes,
-           pg_total_relation_size(c.oid) AS total
+    SELECT c.relname AS name, sum(pg_relation_size(p.relid)) AS heap,
+           sum(pg_indexes_size(p.relid)) AS indexes, sum(pg_total_relation_size(p.relid)) AS total
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-    WHERE n.nspname = 'public' AND c.relkind IN ('r', 'm') AND c.relname <> 'alembic_version'
-    ORDER BY pg_total_relation_size(c.oid) DESC
+    CROSS JOIN LATERAL (SELECT relid FROM pg_partition_tree(c.oid) UNION SELECT c.oid) p
+    WHERE n.nspname = 'public' AND c.relkind IN ('r', 'm', 'p') AND NOT c.relispartition
+      AND c.relname <> 'alembic_version'
+    GROUP BY c.relname
+    ORDER BY total DESC
 """
 REPORTS = ("campaignPerformance", "touchJourneys", "sessionTotals", "attribution")
 MIB = 1024 * 1024
