@@ -3,16 +3,9 @@
 
 import datetime as dt
 
+from tests.partitions import TABLES
 from tests.server.test_cli import rastro
 from tests.sql import execute, fetch, fetch_one
-
-TABLES = (
-    "events",
-    "integrations_log",
-    "page_views",
-    "platform_sync_log",
-    "platform_transaction_payment_history",
-)
 
 
 def month_after(month: dt.date, n: int) -> dt.date:

@@ -10,15 +10,9 @@ from alembic.script import ScriptDirectory
 from server.migrate import alembic_config, downgrade, upgrade
 from server.seed import seed_database
 from tests import pg
+from tests.partitions import TABLES
 from tests.sql import fetch, fetch_one
 
-TABLES = (
-    "events",
-    "integrations_log",
-    "page_views",
-    "platform_sync_log",
-    "platform_transaction_payment_history",
-)
 KEYS = {
     "events": "event_id",
     "integrations_log": "log_id",
