@@ -10,8 +10,8 @@ from resolvers.analytics.totals import GroupKey, session_totals, transaction_tot
 from resolvers.context import Info
 from schema.analytics.inputs import ReportPeriod, period_of
 from schema.analytics.report import Report, answer, compiled
-from schema.queries.checkout import TransactionFilter, refuse_email_filter, transaction_filters
 from schema.queries.tracking import SessionFilter, session_filters
+from schema.queries.transaction_filters import TransactionFilter, refuse_email_filter, transaction_filters
 
 strawberry.enum(
     GroupKey,

@@ -21,7 +21,6 @@ from models.enums import DeliveryStatus
 from resolvers.filters import FilterSpec
 from schema.filters import DateTimeFilter, DecimalFilter, EnumFilter, SearchableStringFilter, StringFilter
 from schema.filters import UUIDFilter as Ids
-from schema.queries.checkout import TRANSACTIONS, TransactionFilter
 from schema.queries.deliveries import (
     DELIVERIES,
     INTEGRATION_LOGS,
@@ -30,6 +29,7 @@ from schema.queries.deliveries import (
 )
 from schema.queries.leads import CONVERSIONS, LEADS, LeadFilter, OfflineConversionFilter
 from schema.queries.tracking import SESSIONS, SessionFilter
+from schema.queries.transaction_filters import TRANSACTIONS, TransactionFilter
 
 SINCE = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
 UNTIL = dt.datetime(2024, 2, 1, tzinfo=dt.UTC)
