@@ -1,22 +1,18 @@
 """The `rastro` command line: serve, migrate, seed, demo, keys, export-schema, imports and more."""
 
 import asyncio
-import contextlib
 import datetime as dt
 import os
 import sys
-from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated
 
 import asyncpg  # type: ignore[import-untyped]  # no stubs: connections are Any
 import typer
 from rich.console import Console
 from rich.progress import Progress
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from integrations.secret_box import SecretBox
-from models import ApiKey
 from resolvers.context import Role
 from server import (
     accounts_cli,
@@ -24,76 +20,24 @@ from server import (
     checkout_events_cli,
     costs_cli,
     data_subject_cli,
+    documents_cli,
+    keys_cli,
     partitions_cli,
     sales_cli,
 )
-from server import keys as key_admin
-from server import trusted_documents as trusted
 from server.analytics_refresh import Refreshed, refresh_views
-from server.database import create_engine, create_sessionmaker, describe_host, libpq_url
-from server.dbcheck import DatabaseUnreachable, check_reachable, is_empty
-from server.embedded import embedded_postgres
-from server.lifecycle import sigterm_unwinds
-from server.migrate import upgrade
+from server.cli_database import DataDir, database, err, fail, run_migrations, with_sessions
+from server.database import libpq_url
+from server.dbcheck import is_empty
 from server.serving import run_server
 from server.settings import Settings
 
 app = typer.Typer(
     help="Rastro: GraphQL API for marketing attribution.", no_args_is_help=True, add_completion=False
 )
-keys_app = typer.Typer(help="Create, list and revoke API keys.", no_args_is_help=True)
-app.add_typer(keys_app, name="keys")
-documents_app = typer.Typer(
-    help="Trusted documents: make a key run only the operations of a manifest.", no_args_is_help=True
-)
-app.add_typer(documents_app, name="documents")
-T = TypeVar("T")
+app.add_typer(keys_cli.app, name="keys")
+app.add_typer(documents_cli.app, name="documents")
 out = Console()
-err = Console(stderr=True)
-
-DataDir = Annotated[
-    Path | None,
-    typer.Option("--data-dir", help="Embedded PostgreSQL data directory (when DATABASE_URL is not set)."),
-]
-
-
-def fail(message: str) -> typer.Exit:
-    err.print(f"rastro: {message}", markup=False, highlight=False, soft_wrap=True)
-    return typer.Exit(code=2)
-
-
-@contextlib.contextmanager
-def database(settings: Settings, data_dir: Path | None, migrate: bool = False) -> Iterator[str]:
-    """DATABASE_URL when set, else the embedded server (started here, stopped on exit); checked reachable."""
-    with contextlib.ExitStack() as stack:
-        stack.enter_context(sigterm_unwinds())  # so the embedded server below is stopped on SIGTERM too
-        url = settings.database_url
-        if not url:
-            embedded_dir = data_dir or settings.data_dir
-            url = stack.enter_context(embedded_postgres(embedded_dir))
-            keep_secret_key(embedded_dir)
-        try:
-            asyncio.run(check_reachable(url))
-        except DatabaseUnreachable as error:
-            raise fail(f"cannot reach PostgreSQL at {describe_host(url)}: {error}") from None
-        if migrate:
-            run_migrations(url)
-        yield url
-
-
-def keep_secret_key(data_dir: Path) -> None:
-    """The embedded database's secrets key lives beside its data, made on first use, unless one is set."""
-    if os.environ.get("RASTRO_SECRET_KEY"):
-        return
-    path = data_dir.parent / f"{data_dir.name}.secret-key"
-    if not path.exists():
-        path.touch(mode=0o600)
-        path.write_text(SecretBox.generate_key(), encoding="ascii")
-    os.environ["RASTRO_SECRET_KEY"] = path.read_text(encoding="ascii").strip()
-
-
-def run_migrations(url: str) -> None:
-    asyncio.run(upgrade(url))
 
 
 @app.command()
@@ -172,7 +116,7 @@ def demo(
         run_migrations(url)
         if asyncio.run(is_empty(url)):
             run_seed(url, scale)
-        key = asyncio.run(_create_key(url, f"demo-admin-{dt.datetime.now():%Y%m%d-%H%M%S-%f}", Role.ADMIN))
+        key = keys_cli.create_key(url, f"demo-admin-{dt.datetime.now():%Y%m%d-%H%M%S-%f}", Role.ADMIN)
         host, port = host or settings.host, port or settings.port
         out.print(f"GraphQL: http://{host}:{port}/graphql", markup=False, highlight=False)
         out.print(f"GraphiQL: http://{host}:{port}/graphiql/", markup=False, highlight=False)
@@ -180,145 +124,6 @@ def demo(
         out.print("Send it as 'Authorization: Bearer <key>'. Ctrl-C stops the server.", markup=False)
         sys.stdout.flush()
         run_server(settings, url, host, port, 1)
-
-
-async def _create_key(url: str, name: str, role: Role) -> str:
-    engine = create_engine(url, Settings())
-    try:
-        return await key_admin.create_key(create_sessionmaker(engine), name, role)
-    finally:
-        await engine.dispose()
-
-
-@keys_app.command("create")
-def keys_create(
-    role: Annotated[Role, typer.Option(help="What the key may do.")],
-    name: Annotated[str, typer.Option(help="A unique name, e.g. the client that uses it.")],
-    data_dir: DataDir = None,
-) -> None:
-    """Create a key and print it (it is stored hashed and cannot be shown again)."""
-    if not 1 <= len(name) <= 100:
-        raise fail("--name must be 1 to 100 characters")
-    with database(Settings(), data_dir, migrate=True) as url:
-        try:
-            key = asyncio.run(_create_key(url, name, role))
-        except key_admin.KeyAdminError as error:
-            raise fail(str(error)) from None
-    out.print(key, markup=False, highlight=False)
-
-
-@keys_app.command("list")
-def keys_list(data_dir: DataDir = None) -> None:
-    """List keys: name, role, prefix, created, last used, revoked."""
-
-    async def fetch(url: str) -> list[ApiKey]:
-        engine = create_engine(url, Settings())
-        try:
-            return list(await key_admin.list_keys(create_sessionmaker(engine)))
-        finally:
-            await engine.dispose()
-
-    with database(Settings(), data_dir, migrate=True) as url:
-        rows = asyncio.run(fetch(url))
-
-    def when(value: dt.datetime | None) -> str:
-        return f"{value:%Y-%m-%d %H:%M}" if value else "-"
-
-    lines = [("NAME", "ROLE", "PREFIX", "CREATED", "LAST USED", "REVOKED")]
-    lines += [
-        (r.name, r.role, r.key_prefix, when(r.created_at), when(r.last_used_at), when(r.revoked_at))
-        for r in rows
-    ]
-    widths = [max(len(line[i]) for line in lines) for i in range(6)]
-    for line in lines:
-        sys.stdout.write(
-            "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip() + "\n"
-        )
-
-
-@keys_app.command("revoke")
-def keys_revoke(
-    name: Annotated[str, typer.Argument(help="Name of the key to revoke.")], data_dir: DataDir = None
-) -> None:
-    """Revoke a key: requests with it get 401 from now on."""
-
-    async def revoke(url: str) -> None:
-        engine = create_engine(url, Settings())
-        try:
-            await key_admin.revoke_key(create_sessionmaker(engine), name)
-        finally:
-            await engine.dispose()
-
-    with database(Settings(), data_dir, migrate=True) as url:
-        try:
-            asyncio.run(revoke(url))
-        except key_admin.KeyAdminError as error:
-            raise fail(str(error)) from None
-    out.print(f"Revoked {name}.", markup=False)
-
-
-KeyName = Annotated[str, typer.Argument(help="Name of the API key.")]
-
-
-def _with_sessions(url: str, action: Callable[[async_sessionmaker[AsyncSession]], Awaitable[T]]) -> T:
-    async def run() -> T:
-        engine = create_engine(url, Settings())
-        try:
-            return await action(create_sessionmaker(engine))
-        finally:
-            await engine.dispose()
-
-    try:
-        return asyncio.run(run())
-    except trusted.TrustedDocumentsError as error:
-        raise fail(str(error)) from None
-
-
-@documents_app.command("load")
-def documents_load(
-    name: KeyName,
-    manifest: Annotated[
-        Path, typer.Argument(help="Apollo's persisted query manifest, or {sha256: document}.")
-    ],
-    data_dir: DataDir = None,
-) -> None:
-    """Make the key run only the manifest's operations (replacing its list); each is checked first."""
-    from schema.schema import schema
-
-    try:
-        entries = trusted.parse_manifest(manifest.read_text(encoding="utf-8"), schema._schema)
-    except (OSError, UnicodeDecodeError) as error:
-        raise fail(f"cannot read {manifest}: {error}") from None
-    except trusted.TrustedDocumentsError as error:
-        raise fail(f"{manifest}: {error}") from None
-    with database(Settings(), data_dir, migrate=True) as url:
-        _with_sessions(url, lambda sessions: trusted.load(sessions, name, entries, str(manifest)))
-    out.print(
-        f"{name} now runs only the {len(entries)} operations of {manifest}.", markup=False, soft_wrap=True
-    )
-
-
-@documents_app.command("list")
-def documents_list(name: KeyName, data_dir: DataDir = None) -> None:
-    """The key's trusted documents: name and SHA-256 of each."""
-    with database(Settings(), data_dir, migrate=True) as url:
-        found = _with_sessions(url, lambda sessions: trusted.listing(sessions, name))
-    if found is None:
-        out.print(f"{name} has no list: it runs any operation its role allows.", markup=False, soft_wrap=True)
-        return
-    header, documents = found
-    loaded = f"{header.loaded_at:%Y-%m-%d %H:%M}"
-    sys.stdout.write(f"{name}: {len(documents)} operations from {header.source}, loaded {loaded}\n")
-    for document in documents:
-        sys.stdout.write(f"{document.sha256}  {document.name or '-'}\n")
-
-
-@documents_app.command("clear")
-def documents_clear(name: KeyName, data_dir: DataDir = None) -> None:
-    """Drop the key's list: it runs any operation its role allows again."""
-    with database(Settings(), data_dir, migrate=True) as url:
-        _with_sessions(url, lambda sessions: trusted.clear(sessions, name))
-    out.print(f"{name} runs any operation its role allows again.", markup=False, soft_wrap=True)
 
 
 @app.command()
@@ -389,11 +194,11 @@ def export_schema(
 
 accounts_cli.register(app, database, fail, DataDir)
 checkout_accounts_cli.register(app, database, fail, DataDir)
-checkout_events_cli.register(app, database, DataDir, _with_sessions)
+checkout_events_cli.register(app, database, DataDir, with_sessions)
 costs_cli.register(app, database, fail, DataDir)
 sales_cli.register(app, database, fail, DataDir)
-data_subject_cli.register(app, database, fail, DataDir, _with_sessions)
-partitions_cli.register(app, database, DataDir, _with_sessions)
+data_subject_cli.register(app, database, fail, DataDir, with_sessions)
+partitions_cli.register(app, database, DataDir, with_sessions)
 
 
 def main() -> None:
