@@ -5,6 +5,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import KeyMaker
+from tests.graphql_http import gql
 from tests.live import LiveServer
 from tests.sql import rows as sql
 
@@ -17,13 +18,6 @@ query($first: Int, $after: String, $last: Int, $before: String, $filter: Session
   }
 }
 """
-
-
-def gql(server: LiveServer, key: str, query: str, **variables: Any) -> dict[str, Any]:
-    with server.client(key) as client:
-        response = client.post("/graphql", json={"query": query, "variables": variables})
-    assert response.status_code == 200
-    return response.json()  # type: ignore[no-any-return]
 
 
 def test_paging_forward_visits_every_session_once_in_order(

@@ -1,44 +1,13 @@
-"""Leads, stages and offline conversions as clients read them: lookups, masking, filters, relations."""
+"""One lead or conversion as clients read it: lookups, masking, stages, relations, metadata, errors."""
 
 import uuid
-from typing import Any
 
 import pytest
 
 from tests.conftest import KeyMaker
+from tests.graphql_http import gql, gql_data
 from tests.live import LiveServer
 from tests.sql import rows as sql
-
-LATEST_STAGE_SQL = """
-SELECT DISTINCT ON (lead_id) lead_id, stage_name FROM lead_stages
-ORDER BY lead_id, created_at DESC, recorded_seq DESC
-"""
-
-
-def gql(server: LiveServer, key: str, query: str, **variables: Any) -> dict[str, Any]:
-    with server.client(key) as client:
-        response = client.post("/graphql", json={"query": query, "variables": variables})
-    assert response.status_code == 200
-    return response.json()  # type: ignore[no-any-return]
-
-
-def data(server: LiveServer, key: str, query: str, **variables: Any) -> dict[str, Any]:
-    body = gql(server, key, query, **variables)
-    assert "errors" not in body, body["errors"]
-    return body["data"]  # type: ignore[no-any-return]
-
-
-def every_node(server: LiveServer, key: str, query: str, **variables: Any) -> list[dict[str, Any]]:
-    """Pages through a root connection whose query takes $after and has one root field."""
-    nodes: list[dict[str, Any]] = []
-    after = None
-    while True:
-        (connection,) = data(server, key, query, after=after, **variables).values()
-        nodes += connection["nodes"]
-        if not connection["pageInfo"]["hasNextPage"]:
-            return nodes
-        after = connection["pageInfo"]["endCursor"]
-
 
 LEAD_BY_EMAIL = "query($email: String) { lead(email: $email) { leadId email hashedEmail } }"
 # A second lead of the same person, captured after every seeded one (same e-mail hash and CRM id).
@@ -57,10 +26,10 @@ def test_lead_by_email_matches_by_hash_and_returns_the_most_recent_lead(
         seeded_db_url, "SELECT lead_id, email FROM leads WHERE email IS NOT NULL ORDER BY lead_id LIMIT 1"
     )[0]
     typed = f"  {row['email'].upper()} "
-    lead = data(seeded_server, key, LEAD_BY_EMAIL, email=typed)["lead"]
+    lead = gql_data(seeded_server, key, LEAD_BY_EMAIL, email=typed)["lead"]
     assert (lead["leadId"], lead["email"]) == (str(row["lead_id"]), row["email"])
     newer = sql(seeded_db_url, REPEAT_LEAD, row["lead_id"])[0]["lead_id"]
-    lead = data(seeded_server, key, LEAD_BY_EMAIL, email=row["email"])["lead"]
+    lead = gql_data(seeded_server, key, LEAD_BY_EMAIL, email=row["email"])["lead"]
     assert (lead["leadId"], lead["email"]) == (str(newer), row["email"].upper())
 
 
@@ -72,10 +41,10 @@ def test_lead_by_external_id_is_the_most_recent_with_that_id(
         0
     ]
     query = "query($id: String) { lead(externalId: $id) { leadId externalId } }"
-    lead = data(seeded_server, key, query, id=row["external_id"])["lead"]
+    lead = gql_data(seeded_server, key, query, id=row["external_id"])["lead"]
     assert lead == {"leadId": str(row["lead_id"]), "externalId": row["external_id"]}
     newer = sql(seeded_db_url, REPEAT_LEAD, row["lead_id"])[0]["lead_id"]
-    lead = data(seeded_server, key, query, id=row["external_id"])["lead"]
+    lead = gql_data(seeded_server, key, query, id=row["external_id"])["lead"]
     assert lead == {"leadId": str(newer), "externalId": row["external_id"]}
 
 
@@ -98,8 +67,8 @@ def test_personal_fields_are_null_for_viewer_and_present_for_analyst(
         " SELECT 1 FROM integrations_log i WHERE i.lead_id = l.lead_id AND i.request_data IS NOT NULL)"
         " LIMIT 1",
     )[0]
-    viewer = data(seeded_server, make_seeded_key("viewer"), PERSONAL, id=str(row["lead_id"]))["lead"]
-    analyst = data(seeded_server, make_seeded_key("analyst"), PERSONAL, id=str(row["lead_id"]))["lead"]
+    viewer = gql_data(seeded_server, make_seeded_key("viewer"), PERSONAL, id=str(row["lead_id"]))["lead"]
+    analyst = gql_data(seeded_server, make_seeded_key("analyst"), PERSONAL, id=str(row["lead_id"]))["lead"]
     assert (viewer["name"], viewer["email"], viewer["phone"]) == (None, None, None)
     assert (analyst["name"], analyst["email"], analyst["phone"]) == (row["name"], row["email"], row["phone"])
     # Unsalted hashes of e-mails are personal data too: a dictionary recovers them.
@@ -132,7 +101,7 @@ def test_stages_are_chronological_and_current_stage_is_the_last(
         "SELECT stage_id, stage_name FROM lead_stages WHERE lead_id = $1 ORDER BY created_at, recorded_seq",
         lead_id,
     )
-    lead = data(seeded_server, make_seeded_key("viewer"), STAGES, id=str(lead_id))["lead"]
+    lead = gql_data(seeded_server, make_seeded_key("viewer"), STAGES, id=str(lead_id))["lead"]
     stages = lead["stages"]["nodes"]
     assert [s["stageId"] for s in stages] == [str(r["stage_id"]) for r in expected]
     assert [s["createdAt"] for s in stages] == sorted(s["createdAt"] for s in stages)
@@ -144,152 +113,6 @@ def test_stages_are_chronological_and_current_stage_is_the_last(
     assert [s["stageName"] for s in lead["won"]["nodes"]] == [
         r["stage_name"] for r in expected if r["stage_name"] == "new"
     ]
-
-
-CURRENT_STAGES = "query($n: Int) { leads(first: $n) { nodes { leadId currentStage { stageName } } } }"
-
-
-def test_current_stage_of_a_page_of_leads_costs_the_same_statements_for_2_or_all_leads(
-    seeded_server: LiveServer, make_seeded_key: KeyMaker, seeded_db_url: str
-) -> None:
-    key = make_seeded_key("viewer")
-    data(seeded_server, key, "{ __typename }")  # the key's first use also records last_used_at
-    latest = {r["lead_id"]: r["stage_name"] for r in sql(seeded_db_url, LATEST_STAGE_SQL)}
-    counts = []
-    for n in (2, len(sql(seeded_db_url, "SELECT lead_id FROM leads"))):
-        seeded_server.counter.reset()
-        nodes = data(seeded_server, key, CURRENT_STAGES, n=n)["leads"]["nodes"]
-        counts.append(seeded_server.counter.count)
-        assert len(nodes) == n
-        for node in nodes:
-            stage = node["currentStage"]
-            assert (stage and stage["stageName"]) == latest.get(uuid.UUID(node["leadId"]))
-    assert counts[0] == counts[1]
-
-
-LEADS = """
-query($after: String, $filter: LeadFilter, $order: [LeadOrder!]) {
-  leads(first: 100, after: $after, filter: $filter, orderBy: $order) {
-    totalCount pageInfo { hasNextPage endCursor } nodes { leadId createdAt updatedAt }
-  }
-}
-"""
-
-
-def test_leads_filtered_by_current_stage_won_are_exactly_those_whose_last_stage_is_won(
-    seeded_server: LiveServer, make_seeded_key: KeyMaker, seeded_db_url: str
-) -> None:
-    won = {str(r["lead_id"]) for r in sql(seeded_db_url, LATEST_STAGE_SQL) if r["stage_name"] == "won"}
-    assert won
-    nodes = every_node(
-        seeded_server, make_seeded_key("viewer"), LEADS, filter={"currentStage": {"eq": "won"}}
-    )
-    assert sorted(n["leadId"] for n in nodes) == sorted(won)
-
-
-def test_leads_filters_combine_and_order_by_updated_at(
-    seeded_server: LiveServer, make_seeded_key: KeyMaker, seeded_db_url: str
-) -> None:
-    domain_id, source = sql(
-        seeded_db_url,
-        "SELECT s.domain_id, u.utm_source FROM leads l JOIN sessions s USING (session_id)"
-        " JOIN utm_tracking u ON u.tracking_id = l.utm_tracking_id WHERE u.utm_source IS NOT NULL"
-        " GROUP BY 1, 2 HAVING count(*) FILTER (WHERE l.is_business_email"
-        "   AND l.lead_id IN (SELECT lead_id FROM offline_conversions)) > 0"
-        " ORDER BY count(*) DESC LIMIT 1",
-    )[0]  # the busiest source that has a lead passing every filter
-    expected = sql(
-        seeded_db_url,
-        "SELECT l.lead_id FROM leads l JOIN sessions s USING (session_id)"
-        " JOIN utm_tracking u ON u.tracking_id = l.utm_tracking_id"
-        " WHERE s.domain_id = $1 AND u.utm_source = $2 AND l.is_business_email"
-        " AND EXISTS (SELECT 1 FROM offline_conversions c WHERE c.lead_id = l.lead_id)"
-        " ORDER BY l.updated_at, l.lead_id",
-        domain_id,
-        source,
-    )
-    assert expected
-    filter_ = {
-        "domainId": {"eq": str(domain_id)},
-        "utmSource": {"eq": source},
-        "isBusinessEmail": {"eq": True},
-        "hasConversion": True,
-    }
-    order = {"field": "UPDATED_AT", "direction": "ASC"}
-    nodes = every_node(seeded_server, make_seeded_key("viewer"), LEADS, filter=filter_, order=order)
-    assert [n["leadId"] for n in nodes] == [str(r["lead_id"]) for r in expected]
-
-
-CONVERSIONS = """
-query($after: String, $filter: OfflineConversionFilter) {
-  offlineConversions(first: 100, after: $after, filter: $filter) {
-    totalCount pageInfo { hasNextPage endCursor }
-    nodes { conversionId conversionDate syncStatus { platform status } syncStatusJson }
-  }
-}
-"""
-
-
-# One more conversion per lead, its sync status cycling through these, so every filter matches some rows.
-STATUSES = [
-    '{"google_ads": "pending", "meta": "failed"}',
-    '{"google_ads": "success", "tiktok": "pending"}',
-    '{"google_ads": "failed", "meta": "success", "linkedin": "not_applicable"}',
-    '{"meta": "pending", "tiktok": "failed"}',
-    "{}",
-]
-ADD_CONVERSIONS = """
-INSERT INTO offline_conversions (lead_id, domain_id, conversion_value, conversion_date, conversion_name, sync_status)
-SELECT lead_id, domain_id, 100, now() - interval '1 day' * row_number() OVER (ORDER BY lead_id), 'test_sale',
-       ($1::jsonb[])[1 + (row_number() OVER (ORDER BY lead_id)) % cardinality($1::jsonb[])]
-FROM leads
-"""
-
-
-@pytest.mark.parametrize(
-    ("platform", "state"),
-    [
-        ("GOOGLE_ADS", "PENDING"),
-        ("META", "SUCCESS"),
-        ("TIKTOK", "FAILED"),
-        (None, "FAILED"),
-        ("LINKEDIN", None),
-    ],
-)
-def test_offline_conversions_by_platform_and_sync_status_match_sql(
-    seeded_server: LiveServer,
-    make_seeded_key: KeyMaker,
-    seeded_db_url: str,
-    platform: str | None,
-    state: str | None,
-) -> None:
-    sql(seeded_db_url, ADD_CONVERSIONS, STATUSES)
-    if platform is None:
-        where, args = "sync_status @@ ('$.* == \"' || $1 || '\"')::jsonpath", [str(state).lower()]
-    elif state is None:
-        where, args = "sync_status ? $1", [platform.lower()]
-    else:
-        where, args = "sync_status ->> $1 = $2", [platform.lower(), state.lower()]
-    expected = [
-        str(r["conversion_id"])
-        for r in sql(
-            seeded_db_url,
-            f"SELECT conversion_id FROM offline_conversions WHERE {where}"
-            " ORDER BY conversion_date DESC, conversion_id DESC",
-            *args,
-        )
-    ]
-    assert expected
-    filter_ = {"syncStatus": state, "platform": platform}
-    nodes = every_node(seeded_server, make_seeded_key("viewer"), CONVERSIONS, filter=filter_)
-    assert [n["conversionId"] for n in nodes] == expected
-    for node in nodes:
-        statuses = {s["platform"]: s["status"] for s in node["syncStatus"]}
-        assert statuses == {p.upper(): s.upper() for p, s in node["syncStatusJson"].items()}
-        if platform is None:
-            assert state in statuses.values()
-        else:
-            assert statuses[platform] == (state or statuses[platform])
 
 
 def test_lead_customer_and_transactions_match_sql(
@@ -313,7 +136,7 @@ def test_lead_customer_and_transactions_match_sql(
       transactions { totalCount nodes { transactionId } }
       first: transactions(first: 1) { nodes { transactionId } pageInfo { hasNextPage } }
     } }"""
-    lead = data(seeded_server, make_seeded_key("viewer"), query, id=str(row["lead_id"]))["lead"]
+    lead = gql_data(seeded_server, make_seeded_key("viewer"), query, id=str(row["lead_id"]))["lead"]
     assert lead["customer"] == {"customerId": row["id"]}
     assert [t["transactionId"] for t in lead["transactions"]["nodes"]] == expected
     assert lead["transactions"]["totalCount"] == len(expected)
@@ -330,7 +153,7 @@ def test_lead_without_a_customer_has_no_customer_and_no_transactions(
         " (SELECT 1 FROM customers c WHERE c.hashed_email = l.hashed_email) LIMIT 1",
     )[0]["lead_id"]
     query = "query($id: UUID) { lead(leadId: $id) { customer { customerId } transactions { totalCount nodes { transactionId } } } }"
-    lead = data(seeded_server, make_seeded_key("viewer"), query, id=str(lead_id))["lead"]
+    lead = gql_data(seeded_server, make_seeded_key("viewer"), query, id=str(lead_id))["lead"]
     assert lead == {"customer": None, "transactions": {"totalCount": 0, "nodes": []}}
 
 
@@ -342,7 +165,7 @@ def test_metadata_is_typed_from_the_stored_object(
       scoring { demographic behavioral firmographic total }
       qualification { budget authority need timeline }
       enrichment { companySize industry revenue technologies } } } }"""
-    lead = data(seeded_server, make_seeded_key("viewer"), query, id=str(lead_id))["lead"]
+    lead = gql_data(seeded_server, make_seeded_key("viewer"), query, id=str(lead_id))["lead"]
     assert lead["metadata"] == lead["metadataJson"]
 
 
@@ -355,7 +178,7 @@ def test_metadata_missing_keys_read_as_null(
         " WHERE lead_id = (SELECT min(lead_id::text)::uuid FROM leads) RETURNING lead_id",
     )[0]["lead_id"]
     query = "query($id: UUID) { lead(leadId: $id) { metadata { scoring { total demographic } enrichment { industry technologies } qualification { need } } } }"
-    lead = data(seeded_server, make_seeded_key("viewer"), query, id=str(lead_id))["lead"]
+    lead = gql_data(seeded_server, make_seeded_key("viewer"), query, id=str(lead_id))["lead"]
     assert lead["metadata"] == {
         "scoring": {"total": 70, "demographic": None},
         "enrichment": {"industry": None, "technologies": None},
@@ -378,7 +201,7 @@ def test_conversion_relations_and_sync_logs(
       conversionValue lead { leadId offlineConversions { nodes { conversionId } } }
       originalTracking { trackingId }
       platformSyncLogs { nodes { platform syncStatus conversion { conversionId } } } } }"""
-    found = data(seeded_server, make_seeded_key("viewer"), query, id=str(conversion["conversion_id"]))
+    found = gql_data(seeded_server, make_seeded_key("viewer"), query, id=str(conversion["conversion_id"]))
     node = found["offlineConversion"]
     assert node["conversionValue"] == str(conversion["conversion_value"])
     assert node["lead"]["leadId"] == str(conversion["lead_id"])
@@ -431,5 +254,5 @@ def test_unknown_ids_are_null(seeded_server: LiveServer, make_seeded_key: KeyMak
       offlineConversion(conversionId: $id) { conversionId }
     }"""
     # Analysts may look people up by e-mail; viewers are refused (tests/graph/test_roles.py).
-    found = data(seeded_server, make_seeded_key("analyst"), query, id=str(uuid.uuid4()))
+    found = gql_data(seeded_server, make_seeded_key("analyst"), query, id=str(uuid.uuid4()))
     assert found == {"byId": None, "byExternal": None, "byEmail": None, "offlineConversion": None}
