@@ -1,19 +1,19 @@
 """`rastro accounts`: set and list the delivery accounts of a domain (secrets go in, never come out)."""
 
-import asyncio
 import json
 import sys
 import uuid
 from typing import Annotated, Any
 
 import typer
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from integrations.delivery.account_settings import AccountError
 from integrations.delivery.account_setup import set_account
 from integrations.secret_box import SecretBox
 from models import DeliveryAccount
 from models.enums import Destination
-from server.database import create_engine, create_sessionmaker
+from server.cli_database import DataDir, database, fail, with_sessions
 from server.settings import Settings
 
 accounts_app = typer.Typer(
@@ -44,32 +44,28 @@ def json_object(raw: str | None, option: str) -> dict[str, Any]:
     return value
 
 
-async def store(url: str, config: Settings, **fields: Any) -> tuple[DeliveryAccount, int]:
-    engine = create_engine(url, config)
+async def store(
+    sessions: async_sessionmaker[AsyncSession], config: Settings, **fields: Any
+) -> tuple[DeliveryAccount, int]:
     box = None if config.secret_key is None else SecretBox(config.secret_key.get_secret_value())
-    try:
-        async with create_sessionmaker(engine).begin() as session:
-            return await set_account(session, box, **fields)
-    finally:
-        await engine.dispose()
+    async with sessions.begin() as session:
+        return await set_account(session, box, **fields)
 
 
-async def listing(url: str, settings: Settings, domain: uuid.UUID | None) -> list[DeliveryAccount]:
+async def listing(
+    sessions: async_sessionmaker[AsyncSession], domain: uuid.UUID | None
+) -> list[DeliveryAccount]:
     from sqlalchemy import select
 
-    engine = create_engine(url, settings)
-    try:
-        async with create_sessionmaker(engine)() as session:
-            query = select(DeliveryAccount).order_by(DeliveryAccount.domain_id, DeliveryAccount.destination)
-            if domain is not None:
-                query = query.where(DeliveryAccount.domain_id == domain)
-            return list(await session.scalars(query))
-    finally:
-        await engine.dispose()
+    async with sessions() as session:
+        query = select(DeliveryAccount).order_by(DeliveryAccount.domain_id, DeliveryAccount.destination)
+        if domain is not None:
+            query = query.where(DeliveryAccount.domain_id == domain)
+        return list(await session.scalars(query))
 
 
-def register(app: typer.Typer, database: Any, fail: Any, data_dir_option: Any) -> None:
-    """Attach `rastro accounts` to the CLI (the database context and error exit are the CLI's)."""
+def register(app: typer.Typer) -> None:
+    """Attach `rastro accounts` to the CLI."""
 
     @accounts_app.command("set")
     def set_command(
@@ -83,7 +79,7 @@ def register(app: typer.Typer, database: Any, fail: Any, data_dir_option: Any) -
             str | None, typer.Option(help="Secrets as a JSON object; '-' reads it from stdin.")
         ] = None,
         inactive: Annotated[bool, typer.Option("--inactive", help="Store it switched off.")] = False,
-        data_dir: data_dir_option = None,
+        data_dir: DataDir = None,
     ) -> None:
         """Create or replace a domain's account for a destination; waiting deliveries are sent again."""
         config = Settings()
@@ -92,9 +88,10 @@ def register(app: typer.Typer, database: Any, fail: Any, data_dir_option: Any) -
         with database(config, data_dir, migrate=True) as url:
             config = Settings()  # the embedded database's secret key is in the environment now
             try:
-                account, woken = asyncio.run(
-                    store(
-                        url,
+                account, woken = with_sessions(
+                    url,
+                    lambda sessions: store(
+                        sessions,
                         config,
                         domain_id=domain,
                         destination=destination,
@@ -102,7 +99,7 @@ def register(app: typer.Typer, database: Any, fail: Any, data_dir_option: Any) -
                         settings=values,
                         secrets=given or None,
                         active=not inactive,
-                    )
+                    ),
                 )
             except AccountError as error:
                 raise fail(str(error)) from None
@@ -114,12 +111,12 @@ def register(app: typer.Typer, database: Any, fail: Any, data_dir_option: Any) -
     @accounts_app.command("list")
     def list_command(
         domain: Annotated[uuid.UUID | None, typer.Option(help="Only this domain.")] = None,
-        data_dir: data_dir_option = None,
+        data_dir: DataDir = None,
     ) -> None:
         """Domain, destination, name, settings, active; secrets only as set or not."""
         config = Settings()
         with database(config, data_dir, migrate=True) as url:
-            rows = asyncio.run(listing(url, config, domain))
+            rows = with_sessions(url, lambda sessions: listing(sessions, domain))
         for row in rows:
             secrets = "secrets set" if row.secrets else "no secrets"
             state = "active" if row.active else "inactive"

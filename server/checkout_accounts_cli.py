@@ -1,17 +1,17 @@
 """`rastro checkout-accounts set`: a domain's Hotmart or Kiwify webhook token (it goes in, never out)."""
 
-import asyncio
 import sys
 import uuid
 from typing import Annotated, Any
 
 import typer
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from integrations.secret_box import SecretBox
 from models import CheckoutAccount
 from models.enums import CheckoutPlatform
 from resolvers.checkout.accounts import CheckoutAccountError, set_checkout_account
-from server.database import create_engine, create_sessionmaker
+from server.cli_database import DataDir, database, fail, with_sessions
 from server.settings import Settings
 
 FROM_STDIN = "-"
@@ -21,18 +21,16 @@ checkout_accounts_app = typer.Typer(
 )
 
 
-async def store(url: str, config: Settings, **fields: Any) -> CheckoutAccount:
-    engine = create_engine(url, config)
+async def store(
+    sessions: async_sessionmaker[AsyncSession], config: Settings, **fields: Any
+) -> CheckoutAccount:
     box = None if config.secret_key is None else SecretBox(config.secret_key.get_secret_value())
-    try:
-        async with create_sessionmaker(engine).begin() as session:
-            return await set_checkout_account(session, box, **fields)
-    finally:
-        await engine.dispose()
+    async with sessions.begin() as session:
+        return await set_checkout_account(session, box, **fields)
 
 
-def register(app: typer.Typer, database: Any, fail: Any, data_dir_option: Any) -> None:
-    """Attach `rastro checkout-accounts` to the CLI (the database context and error exit are the CLI's)."""
+def register(app: typer.Typer) -> None:
+    """Attach `rastro checkout-accounts` to the CLI."""
 
     @checkout_accounts_app.command("set")
     def set_command(
@@ -47,7 +45,7 @@ def register(app: typer.Typer, database: Any, fail: Any, data_dir_option: Any) -
             ),
         ] = FROM_STDIN,
         inactive: Annotated[bool, typer.Option("--inactive", help="Store it switched off.")] = False,
-        data_dir: data_dir_option = None,
+        data_dir: DataDir = None,
     ) -> None:
         """Create or replace a domain's account for a checkout platform."""
         secret = sys.stdin.readline().strip() if given == FROM_STDIN else given
@@ -55,16 +53,17 @@ def register(app: typer.Typer, database: Any, fail: Any, data_dir_option: Any) -
         with database(config, data_dir, migrate=True) as url:
             config = Settings()  # the embedded database's secret key is in the environment now
             try:
-                account = asyncio.run(
-                    store(
-                        url,
+                account = with_sessions(
+                    url,
+                    lambda sessions: store(
+                        sessions,
                         config,
                         domain_id=domain,
                         platform=platform,
                         name=name,
                         token=secret,
                         active=not inactive,
-                    )
+                    ),
                 )
             except CheckoutAccountError as error:
                 raise fail(str(error)) from None

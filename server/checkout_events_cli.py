@@ -1,16 +1,17 @@
 """`rastro checkout-events replay`: apply again the kept webhook events whose sale could not be applied."""
 
 import sys
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
 from resolvers.checkout.replay import replay_failed
+from server.cli_database import DataDir, database, with_sessions
 from server.settings import Settings
 
 
-def register(app: typer.Typer, database: Any, data_dir_option: Any, with_sessions: Any) -> None:
-    """Attach `rastro checkout-events` to the CLI (database and session runner are the CLI's)."""
+def register(app: typer.Typer) -> None:
+    """Attach `rastro checkout-events` to the CLI."""
     events_app = typer.Typer(help="Checkout webhook events kept by Rastro.", no_args_is_help=True)
     app.add_typer(events_app, name="checkout-events")
 
@@ -20,7 +21,7 @@ def register(app: typer.Typer, database: Any, data_dir_option: Any, with_session
             list[int] | None,
             typer.Option("--event", help="Only this event id (repeatable); every failed one when omitted."),
         ] = None,
-        data_dir: data_dir_option = None,
+        data_dir: DataDir = None,
     ) -> None:
         """Parse and apply each failed event again, oldest first; prints what became of each."""
         with database(Settings(), data_dir, migrate=True) as url:

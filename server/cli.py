@@ -26,7 +26,7 @@ from server import (
     sales_cli,
 )
 from server.analytics_refresh import Refreshed, refresh_views
-from server.cli_database import DataDir, database, err, fail, run_migrations, with_sessions
+from server.cli_database import DataDir, database, err, fail, run_migrations
 from server.database import libpq_url
 from server.dbcheck import is_empty
 from server.serving import run_server
@@ -192,13 +192,13 @@ def export_schema(
     out.print(f"Wrote {target}", markup=False)
 
 
-accounts_cli.register(app, database, fail, DataDir)
-checkout_accounts_cli.register(app, database, fail, DataDir)
-checkout_events_cli.register(app, database, DataDir, with_sessions)
-costs_cli.register(app, database, fail, DataDir)
-sales_cli.register(app, database, fail, DataDir)
-data_subject_cli.register(app, database, fail, DataDir, with_sessions)
-partitions_cli.register(app, database, DataDir, with_sessions)
+accounts_cli.register(app)
+checkout_accounts_cli.register(app)
+checkout_events_cli.register(app)
+costs_cli.register(app)
+sales_cli.register(app)
+data_subject_cli.register(app)
+partitions_cli.register(app)
 
 
 def main() -> None:

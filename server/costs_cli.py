@@ -1,19 +1,19 @@
 """`rastro import-costs FILE.csv`: marketing costs from a spreadsheet, through importMarketingCosts' code."""
 
-import asyncio
 import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.progress import Progress
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from resolvers.checkout.costs import CostCounts, CostRow, cost_failures, normalized, upsert_costs
+from server.cli_database import DataDir, database, fail, with_sessions
 from server.csv_import import ImportFileError, read_table, refuse_if_any
-from server.database import create_engine, create_sessionmaker
 from server.settings import Settings
 
 COLUMNS = ("date", "source", "medium", "campaign", "cost")
@@ -58,24 +58,22 @@ def read_costs(path: Path) -> list[CostRow]:
     return rows
 
 
-async def store(url: str, rows: list[CostRow], advance: Callable[[int], None]) -> CostCounts:
-    engine = create_engine(url, Settings())
-    try:
-        async with create_sessionmaker(engine).begin() as session:
-            return await upsert_costs(session, rows, advance)
-    finally:
-        await engine.dispose()
+async def store(
+    sessions: async_sessionmaker[AsyncSession], rows: list[CostRow], advance: Callable[[int], None]
+) -> CostCounts:
+    async with sessions.begin() as session:
+        return await upsert_costs(session, rows, advance)
 
 
-def register(app: typer.Typer, database: Any, fail: Any, data_dir_option: Any) -> None:
-    """Attach `rastro import-costs` to the CLI (the database context and error exit are the CLI's)."""
+def register(app: typer.Typer) -> None:
+    """Attach `rastro import-costs` to the CLI."""
 
     @app.command("import-costs")
     def import_costs(
         file: Annotated[
             Path, typer.Argument(help="CSV with a header: date,source,medium,campaign,cost[,currency].")
         ],
-        data_dir: data_dir_option = None,
+        data_dir: DataDir = None,
     ) -> None:
         """Upsert ad spend per date, source, medium and campaign; all rows or none."""
         try:
@@ -86,7 +84,9 @@ def register(app: typer.Typer, database: Any, fail: Any, data_dir_option: Any) -
             err = Console(stderr=True)
             with Progress(console=err, transient=True) as progress:
                 task = progress.add_task(f"Importing {file.name}", total=len(rows))
-                counts = asyncio.run(store(url, rows, lambda n: progress.advance(task, n)))
+                counts = with_sessions(
+                    url, lambda sessions: store(sessions, rows, lambda n: progress.advance(task, n))
+                )
         Console().print(
             f"{len(rows)} rows from {file}: {counts.created} created, {counts.updated} updated, "
             f"{counts.unchanged} unchanged.",

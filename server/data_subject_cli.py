@@ -3,7 +3,7 @@
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -11,6 +11,7 @@ from rich.console import Console
 from resolvers.data_subject.erase_request import ErasureRequest, erase_data_subject
 from resolvers.data_subject.export import export_subject
 from resolvers.data_subject.subject import SubjectError, subject_of
+from server.cli_database import DataDir, database, fail, with_sessions
 from server.settings import Settings
 
 Email = Annotated[str | None, typer.Option("--email", help="The person's e-mail.")]
@@ -18,8 +19,8 @@ Phone = Annotated[str | None, typer.Option("--phone", help="The person's phone (
 Document = Annotated[str | None, typer.Option("--document", help="The person's CPF or CNPJ.")]
 
 
-def register(app: typer.Typer, database: Any, fail: Any, data_dir_option: Any, with_sessions: Any) -> None:
-    """Attach `rastro data-subject` to the CLI (database, error exit and session runner are the CLI's)."""
+def register(app: typer.Typer) -> None:
+    """Attach `rastro data-subject` to the CLI."""
     subject_app = typer.Typer(help="LGPD: export or erase everything Rastro holds on one person.")
     app.add_typer(subject_app, name="data-subject")
 
@@ -31,7 +32,7 @@ def register(app: typer.Typer, database: Any, fail: Any, data_dir_option: Any, w
         output: Annotated[
             Path | None, typer.Option("--output", help="File to write; stdout when omitted.")
         ] = None,
-        data_dir: data_dir_option = None,
+        data_dir: DataDir = None,
     ) -> None:
         """Everything Rastro holds on the person, as JSON: row counts and rows per table."""
         try:
@@ -52,7 +53,7 @@ def register(app: typer.Typer, database: Any, fail: Any, data_dir_option: Any, w
         email: Email = None,
         phone: Phone = None,
         document: Document = None,
-        data_dir: data_dir_option = None,
+        data_dir: DataDir = None,
     ) -> None:
         """Anonymize everything Rastro holds on the person in one transaction; a record is kept without it."""
         request = ErasureRequest(email, phone, document, reason)

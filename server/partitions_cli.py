@@ -8,6 +8,7 @@ import asyncpg  # type: ignore[import-untyped]  # no stubs: connections are Any
 import typer
 from rich.console import Console
 
+from server.cli_database import DataDir, database, with_sessions
 from server.database import libpq_url
 from server.partitions import Detached, Made, detach_old_partitions, ensure_partitions
 from server.settings import Settings
@@ -33,15 +34,15 @@ def _say(text: str) -> None:
     out.print(text, markup=False, highlight=False, soft_wrap=True)
 
 
-def register(app: typer.Typer, database: Any, data_dir_option: Any, with_sessions: Any) -> None:
-    """Attach both commands to the CLI (its database opener and session runner)."""
+def register(app: typer.Typer) -> None:
+    """Attach `rastro partitions` and `rastro retention` to the CLI."""
 
     @app.command()
     def partitions(
         months_ahead: Annotated[
             int, typer.Option("--months-ahead", min=0, max=36, help="Months to create after the current one.")
         ] = 3,
-        data_dir: data_dir_option = None,
+        data_dir: DataDir = None,
     ) -> None:
         """Create the monthly partitions of the coming months (and of rows that fell into DEFAULT)."""
         settings = Settings()
@@ -70,7 +71,7 @@ def register(app: typer.Typer, database: Any, data_dir_option: Any, with_session
             ),
         ] = None,
         drop: Annotated[bool, typer.Option("--drop", help="Drop the detached partitions too.")] = False,
-        data_dir: data_dir_option = None,
+        data_dir: DataDir = None,
     ) -> None:
         """Anonymize tracking personal data (client IP, user agent) older than the retention period, and
         detach whole monthly partitions older than the partition retention period."""

@@ -1,26 +1,26 @@
 """`rastro import FILE.csv`: past sales from a checkout's export, through ingestTransaction's code."""
 
-import asyncio
 import datetime as dt
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import typer
 from rich.console import Console
 from rich.progress import Progress
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models import Domain, PaymentMethod
 from models.enums import SaleStatus
 from resolvers.checkout.ingest import apply_checked, sale_failures
 from resolvers.checkout.shape import Buyer, Item, OfferTerms, Payment, Sale, SubscriptionTerms, Tracking
+from server.cli_database import DataDir, database, fail, with_sessions
 from server.csv_import import ImportFileError, read_table, refuse_if_any
-from server.database import create_engine, create_sessionmaker
 from server.settings import Settings
 
 REQUIRED = (
@@ -242,38 +242,35 @@ class ImportCounts:
     known: int
 
 
-async def store(url: str, sales: list[Sale], advance: Callable[[int], None]) -> ImportCounts:
-    engine = create_engine(url, Settings())
-    sessions = create_sessionmaker(engine)
+async def store(
+    sessions: async_sessionmaker[AsyncSession], sales: list[Sale], advance: Callable[[int], None]
+) -> ImportCounts:
     created = 0
-    try:
-        domains = {sale.domain_id for sale in sales if sale.domain_id is not None}
-        async with sessions() as session:
-            found = set(
-                (await session.scalars(select(Domain.domain_id).where(Domain.domain_id.in_(domains)))).all()
-            )
-        if missing := domains - found:
-            raise ImportFileError(f"no domain {', '.join(sorted(map(str, missing)))}; nothing was imported")
-        for start in range(0, len(sales), CHUNK):
-            chunk = sales[start : start + CHUNK]
-            async with sessions() as session, session.begin():
-                for offset, sale in enumerate(chunk):
-                    outcome = await apply_checked(session, sale, ())
-                    if outcome.errors:
-                        failure = outcome.errors[0]
-                        raise ImportFileError(
-                            f"line {start + offset + 2}: {failure.message}; rows before "
-                            f"line {start + 2} were imported (run again: rows are idempotent)"
-                        )
-                    created += outcome.created
-            advance(len(chunk))
-    finally:
-        await engine.dispose()
+    domains = {sale.domain_id for sale in sales if sale.domain_id is not None}
+    async with sessions() as session:
+        found = set(
+            (await session.scalars(select(Domain.domain_id).where(Domain.domain_id.in_(domains)))).all()
+        )
+    if missing := domains - found:
+        raise ImportFileError(f"no domain {', '.join(sorted(map(str, missing)))}; nothing was imported")
+    for start in range(0, len(sales), CHUNK):
+        chunk = sales[start : start + CHUNK]
+        async with sessions() as session, session.begin():
+            for offset, sale in enumerate(chunk):
+                outcome = await apply_checked(session, sale, ())
+                if outcome.errors:
+                    failure = outcome.errors[0]
+                    raise ImportFileError(
+                        f"line {start + offset + 2}: {failure.message}; rows before "
+                        f"line {start + 2} were imported (run again: rows are idempotent)"
+                    )
+                created += outcome.created
+        advance(len(chunk))
     return ImportCounts(created=created, known=len(sales) - created)
 
 
-def register(app: typer.Typer, database: Any, fail: Any, data_dir_option: Any) -> None:
-    """Attach `rastro import` to the CLI (the database context and error exit are the CLI's)."""
+def register(app: typer.Typer) -> None:
+    """Attach `rastro import` to the CLI."""
 
     @app.command("import")
     def import_sales(
@@ -282,7 +279,7 @@ def register(app: typer.Typer, database: Any, fail: Any, data_dir_option: Any) -
             str | None, typer.Option(help="Zone of times without an offset, e.g. America/Sao_Paulo.")
         ] = None,
         domain: Annotated[uuid.UUID | None, typer.Option(help="Domain of rows without domain_id.")] = None,
-        data_dir: data_dir_option = None,
+        data_dir: DataDir = None,
     ) -> None:
         """Load past sales: each row is one state of one transaction, applied like a webhook's."""
         try:
@@ -298,7 +295,9 @@ def register(app: typer.Typer, database: Any, fail: Any, data_dir_option: Any) -
             with Progress(console=err, transient=True) as progress:
                 task = progress.add_task(f"Importing {file.name}", total=len(sales))
                 try:
-                    counts = asyncio.run(store(url, sales, lambda n: progress.advance(task, n)))
+                    counts = with_sessions(
+                        url, lambda sessions: store(sessions, sales, lambda n: progress.advance(task, n))
+                    )
                 except ImportFileError as error:
                     raise fail(f"{file.name}: {error}") from None
         transactions = len({(sale.platform, sale.transaction_id) for sale in sales})
