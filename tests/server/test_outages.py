@@ -7,7 +7,7 @@ import subprocess
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
 import asyncpg
@@ -151,14 +151,14 @@ UPDATE = "mutation U($input: UpdateLeadInput!) { updateLead(input: $input) { lea
 
 
 @contextmanager
-def locked_lead(url: str, lead_id: str) -> Iterator[None]:
-    """Another client holds the lead's row lock for the duration."""
+def holding(url: str, statement: str, *args: Any) -> Iterator[None]:
+    """Another client runs the locking statement in a transaction left open for the duration."""
 
     async def hold() -> tuple[asyncpg.Connection, Any]:
         connection = await asyncpg.connect(url)
         transaction = connection.transaction()
         await transaction.start()
-        await connection.execute("SELECT 1 FROM leads WHERE lead_id = $1 FOR UPDATE", uuid.UUID(lead_id))
+        await connection.execute(statement, *args)
         return connection, transaction
 
     loop = asyncio.new_event_loop()
@@ -169,6 +169,11 @@ def locked_lead(url: str, lead_id: str) -> Iterator[None]:
         loop.run_until_complete(transaction.rollback())
         loop.run_until_complete(connection.close())
         loop.close()
+
+
+def locked_lead(url: str, lead_id: str) -> AbstractContextManager[None]:
+    """Another client holds the lead's row lock for the duration."""
+    return holding(url, "SELECT 1 FROM leads WHERE lead_id = $1 FOR UPDATE", uuid.UUID(lead_id))
 
 
 def update_lead(client: httpx.Client, lead_id: str) -> httpx.Response:
@@ -257,23 +262,8 @@ def test_statement_timeout_is_a_clear_timeout_on_both_read_paths(
         assert client.post("/graphql", json=compiled).status_code == 200
 
 
-@contextmanager
-def table_locked(url: str, table: str) -> Iterator[None]:
-    async def hold() -> tuple[asyncpg.Connection, Any]:
-        connection = await asyncpg.connect(url)
-        transaction = connection.transaction()
-        await transaction.start()
-        await connection.execute(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")
-        return connection, transaction
-
-    loop = asyncio.new_event_loop()
-    connection, transaction = loop.run_until_complete(hold())
-    try:
-        yield
-    finally:
-        loop.run_until_complete(transaction.rollback())
-        loop.run_until_complete(connection.close())
-        loop.close()
+def table_locked(url: str, table: str) -> AbstractContextManager[None]:
+    return holding(url, f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")
 
 
 VISIT = """mutation V($url: String!) {
