@@ -57,22 +57,21 @@ class Credit:
     revenue: Decimal = strawberry.field(description="Conversion value credited.")
 
 
-@strawberry.type(description="One group and what the model credits to it.")
-class AttributionRow:
+@strawberry.type(description="A group of touches: its key, and its landing page when grouped by one.")
+class TouchGroup:
     key: str | None = strawberry.field(description=GROUP_KEY)
     page_url: str | None = strawberry.field(description="The landing page's URL, grouping by landing page.")
     page_name: str | None
     page_variant: str | None
-    conversions: float = strawberry.field(description="Conversions credited (fractions for shared models).")
-    revenue: Decimal = strawberry.field(description="Conversion value credited.")
+
+
+@strawberry.type(description="One group and what the model credits to it.")
+class AttributionRow(TouchGroup, Credit):
+    pass
 
 
 @strawberry.type(description="One group and what each model credits to it.")
-class ModelComparisonRow:
-    key: str | None = strawberry.field(description=GROUP_KEY)
-    page_url: str | None = strawberry.field(description="The landing page's URL, grouping by landing page.")
-    page_name: str | None
-    page_variant: str | None
+class ModelComparisonRow(TouchGroup):
     first_touch: Credit
     last_touch: Credit
     last_non_direct: Credit
