@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from resolvers.analytics.credits import DEFAULT_HALF_LIFE_DAYS, DEFAULT_LOOKBACK_DAYS, MODELS, credited
-from resolvers.analytics.period import Period
+from resolvers.analytics.period import DEFAULT_TIME_ZONE, Period
 from resolvers.analytics.statement import Statement, conditions
 
 
@@ -23,11 +23,14 @@ class View:
     key: str
     # Columns (a btree each) by which periods shorter than the data find their rows.
     indexed: tuple[str, ...] = ()
+    # Storage parameters (WITH (...)).
+    storage: str = ""
 
     def create(self) -> str:
         """The SQL its migration runs."""
+        storage = f" WITH ({self.storage})" if self.storage else ""
         return (
-            f"CREATE MATERIALIZED VIEW {self.name} AS {self.definition};\n"
+            f"CREATE MATERIALIZED VIEW {self.name}{storage} AS {self.definition};\n"
             f"CREATE UNIQUE INDEX {self.name}_key ON {self.name} {self.key};\n{self.indexes()}"
         )
 
@@ -228,6 +231,50 @@ SELECT conversion_id, kind, converted_at, value, NULL, {_TOUCH},
 FROM credited""",
     "(conversion_id, session_id, tracking_id) NULLS NOT DISTINCT",
 )
+# sessionTotals: each session once per distinct UTM keys of its captures (once, keys null, without any), with
+# the columns sessions(filter:) reads and its local day in the default zone. Bit m of `heads` (m: a set of
+# utm_source 1, utm_medium 2, utm_campaign 4, utm_content 8) marks one row per session and values of those
+# keys, so a group's sessions are counted without deduplicating. Only sessions with several keys need the
+# windows: the others' one row heads every set.
+_UTM = ("utm_source", "utm_medium", "utm_campaign", "utm_content")
+EVERY_HEAD = (1 << (1 << len(_UTM))) - 1
+_HEADS = " | ".join(
+    f"((row_number() OVER (PARTITION BY {', '.join(['session_id', *keys])}) = 1)::int << {m})"
+    for m in range(1 << len(_UTM))
+    for keys in [[key for i, key in enumerate(_UTM) if m >> i & 1]]
+)
+SESSION_CAPTURES = View(
+    "analytics_session_captures",
+    f"""
+WITH captures AS (
+  SELECT DISTINCT session_id, {", ".join(_UTM)} FROM utm_tracking
+), counted AS (
+  SELECT c.*, n.keys FROM captures c
+  JOIN (SELECT session_id, count(*) AS keys FROM captures GROUP BY session_id) n USING (session_id)
+), keyed AS (
+  SELECT session_id, {", ".join(_UTM)}, {EVERY_HEAD} AS heads FROM counted WHERE keys = 1
+  UNION ALL
+  SELECT session_id, {", ".join(_UTM)}, {_HEADS} FROM counted WHERE keys > 1
+)
+SELECT s.session_id, s.domain_id, s.visitor_id, s.started_at, s.total_page_views, s.converted,
+       (s.started_at AT TIME ZONE '{DEFAULT_TIME_ZONE}')::date AS day, k.session_id IS NOT NULL AS captured,
+       {", ".join(f"k.{key}" for key in _UTM)}, coalesce(k.heads, {EVERY_HEAD}) AS heads
+FROM sessions s LEFT JOIN keyed k ON k.session_id = s.session_id""",
+    f"(session_id, {', '.join(_UTM)}) NULLS NOT DISTINCT",
+    ("started_at",),
+    # Workers for a scan of it cost more to start (34 ms under load) than they save, even when sessionTotals
+    # reads the per-day totals and skips it.
+    "parallel_workers = 0",
+)
+# Its rows counted per keys, heads and day: sessionTotals without filter in the default zone adds them up.
+SESSION_DAY_TOTALS = View(
+    "analytics_session_day_totals",
+    f"""
+SELECT {", ".join(_UTM)}, heads, day, count(*) AS sessions
+FROM analytics_session_captures
+GROUP BY {", ".join(_UTM)}, heads, day""",
+    f"({', '.join(_UTM)}, heads, day) NULLS NOT DISTINCT",
+)
 # Refreshed in this order: totals after the view they add up.
 VIEWS = (
     VARIANT_VISITORS,
@@ -237,13 +284,16 @@ VIEWS = (
     CHANNEL_SESSIONS,
     CAPTURE_OUTCOMES,
     DEFAULT_CREDITS,
+    SESSION_CAPTURES,
     FUNNEL_TOTALS,
     DOMAIN_FUNNEL_TOTALS,
     CAMPAIGN_TOTALS,
+    SESSION_DAY_TOTALS,
 )
 
 
-def _refreshed(view: View) -> str:
+def refreshed(view: View) -> str:
+    """True once `view` was refreshed."""
     return f"EXISTS (SELECT FROM analytics_refreshes WHERE view_name = '{view.name}')"
 
 
@@ -251,9 +301,9 @@ def source(view: View, live: bool) -> str:
     """The view's rows as a FROM item: the view once refreshed, its definition before that or when live."""
     if live:
         return f"({view.definition})"
-    return f"""(SELECT * FROM {view.name} WHERE {_refreshed(view)}
+    return f"""(SELECT * FROM {view.name} WHERE {refreshed(view)}
    UNION ALL
-   SELECT * FROM ({view.definition}) d WHERE NOT {_refreshed(view)})"""
+   SELECT * FROM ({view.definition}) d WHERE NOT {refreshed(view)})"""
 
 
 def summarized(totals: View, rows: View, s: Statement, period: Period) -> str:
@@ -263,9 +313,14 @@ def summarized(totals: View, rows: View, s: Statement, period: Period) -> str:
     covered = (
         f" AND NOT EXISTS (SELECT FROM {totals.name} x WHERE NOT ({conditions(inside)}))" if inside else ""
     )
+    return f"({fresh(totals, rows)}{covered})"
+
+
+def fresh(totals: View, rows: View) -> str:
+    """True when `totals` were refreshed from the current `rows`."""
     return (
-        f"(EXISTS (SELECT FROM analytics_refreshes t JOIN analytics_refreshes r ON r.view_name = "
-        f"'{rows.name}' WHERE t.view_name = '{totals.name}' AND t.refreshed_at >= r.refreshed_at){covered})"
+        f"EXISTS (SELECT FROM analytics_refreshes t JOIN analytics_refreshes r ON r.view_name = "
+        f"'{rows.name}' WHERE t.view_name = '{totals.name}' AND t.refreshed_at >= r.refreshed_at)"
     )
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     Select,
+    String,
     and_,
     cast,
     func,
@@ -64,10 +65,15 @@ def bucket(instant: Any, keys: Sequence[GroupKey], period: Period) -> ColumnElem
     return cast(func.date_trunc(unit, local), Date)
 
 
+def absent(key: str) -> ColumnElement[Any]:
+    """A key not grouped by: null, typed as the key (the compiled path formats a date with to_char)."""
+    return cast(null(), Date if key == "bucket" else String).label(key)
+
+
 def grouped(members: Select[Any], counted: str, summed: str | None) -> Select[Any]:
     """Group the distinct (keys, member) rows of `members`: how many members, and their summed value."""
     inner = members.distinct().subquery()
-    keys = [inner.c[name] if name in inner.c else literal(None).label(name) for name in ROW_KEYS]
+    keys = [inner.c[name] if name in inner.c else absent(name) for name in ROW_KEYS]
     present = [inner.c[name] for name in ROW_KEYS if name in inner.c]
     value = func.sum(inner.c[summed]) if summed else null()
     return (
@@ -97,43 +103,58 @@ def transaction_totals(
     return grouped(members, "member", "offer_price")
 
 
+SESSION_KEYS = (*UTM_KEYS, *TIME_KEYS)
+
+
 def session_totals(
     keys: Sequence[GroupKey], filters: list[ColumnElement[bool]], period: Period
 ) -> Select[Any]:
-    """Sessions counted per group in two steps: per UTM keys and local day, then per bucket of those days.
+    """Sessions counted per group in two steps: per UTM keys and local day, then per bucket of those days."""
+    keys = checked_keys(keys, SESSION_KEYS)
+    return counted_sessions(sessions_per_day(keys, filters, period).subquery("per_day"), keys)
+
+
+def sessions_per_day(
+    keys: Sequence[GroupKey], filters: list[ColumnElement[bool]], period: Period
+) -> Select[Any]:
+    """Sessions per UTM keys and local day (`sessions`), from the tables.
 
     Only a session's UTM captures can repeat a group, so only they are deduplicated (per session and keys),
     before the join; the local day is computed once per session and group, the week or month once per day.
     """
     s, u = models.Session, models.UtmTracking
-    keys = checked_keys(keys, [*UTM_KEYS, *TIME_KEYS])
     utm = [k.value for k in keys if k in UTM_KEYS]
-    unit = next((k.value for k in keys if k in TIME_KEYS), None)
     columns: list[ColumnElement[Any]] = []
     source: Any = s
     if utm:
         captures = select(u.session_id, *[getattr(u, name) for name in utm]).distinct().subquery("captures")
         columns += [captures.c[name].label(name) for name in utm]
         source = models.Session.__table__.outerjoin(captures, captures.c.session_id == s.session_id)
-    if unit is not None:
+    if any(k in TIME_KEYS for k in keys):
         columns.append(cast(func.timezone(literal(period.time_zone), s.started_at), Date).label("day"))
-    per_day = (
+    return (
         select(*columns, func.count().label("sessions"))
         .select_from(source)
         .where(*filters, *within(s.started_at, period))
         .group_by(*columns)
-        .subquery("per_day")
     )
-    present: list[ColumnElement[Any]] = [per_day.c[name] for name in utm]
+
+
+def counted_sessions(per_day: Any, keys: Sequence[GroupKey], *extra: ColumnElement[Any]) -> Select[Any]:
+    """The rows of sessionTotals from its sessions per UTM keys and local day; `extra` columns added."""
+    unit = next((k.value for k in keys if k in TIME_KEYS), None)
+    present: list[ColumnElement[Any]] = [per_day.c[k.value] for k in keys if k in UTM_KEYS]
     if unit is not None:
         day = per_day.c.day
         present.append(
             (day if unit == "day" else cast(func.date_trunc(unit, cast(day, DateTime)), Date)).label("bucket")
         )
     named = {column.name: column for column in present}
-    row = [named.get(name, literal(None).label(name)) for name in ROW_KEYS]
+    row = [named.get(name, absent(name)) for name in ROW_KEYS]
     return (
-        select(*row, cast(func.sum(per_day.c.sessions), BigInteger).label("count"), null().label("value"))
+        select(
+            *row, cast(func.sum(per_day.c.sessions), BigInteger).label("count"), null().label("value"), *extra
+        )
         .group_by(*present)
         .order_by(*[c.asc().nulls_last() for c in present])
     )

@@ -35,25 +35,31 @@ def compiled(build: Callable[..., ReportQuery]) -> dict[str, object]:
 async def answer(info: Info, report: ReportQuery) -> Report[Any]:
     if report.views is None:
         return await live_report(info, report.query, report.period)
-    assert not isinstance(report.query, Executable)
     return await view_report(info, report.query, report.period, report.views, report.live)
 
 
+async def rows_of(info: Info, query: tuple[str, Statement] | Executable) -> list[Any]:
+    """The rows of a report's one statement (SQL text, or a SQLAlchemy statement)."""
+    return list(await (run_select(info, query) if isinstance(query, Executable) else run(info, *query)))
+
+
 async def live_report(info: Info, query: tuple[str, Statement] | Executable, period: Period) -> Report[Any]:
-    """A report read from the tables now, by its one statement (SQL text, or a SQLAlchemy statement)."""
+    """A report read from the tables now."""
     read_at = dt.datetime.now(dt.UTC)
-    rows: Sequence[Any] = await (
-        run_select(info, query) if isinstance(query, Executable) else run(info, *query)
-    )
-    return Report(rows=list(rows), data_as_of=read_at, materialized=False, time_zone=period.time_zone)
+    rows = await rows_of(info, query)
+    return Report(rows=rows, data_as_of=read_at, materialized=False, time_zone=period.time_zone)
 
 
 async def view_report(
-    info: Info, query: tuple[str, Statement], period: Period, views: Sequence[View], live: bool
+    info: Info,
+    query: tuple[str, Statement] | Executable,
+    period: Period,
+    views: Sequence[View],
+    live: bool,
 ) -> Report[Any]:
     """A report whose statement reads `views` (each row carries their `refreshed_at`), or their tables."""
     read_at = dt.datetime.now(dt.UTC)
-    rows = list(await run(info, *query))
+    rows = await rows_of(info, query)
     data_as_of, materialized = await data_age(info, rows, views, live, read_at)
     return Report(rows=rows, data_as_of=data_as_of, materialized=materialized, time_zone=period.time_zone)
 

@@ -5,12 +5,14 @@ from decimal import Decimal
 
 import strawberry
 
+from resolvers.analytics.materialized import SESSION_CAPTURES
+from resolvers.analytics.session_captures import over_captures, stored_session_totals
 from resolvers.analytics.statement import ReportQuery
 from resolvers.analytics.totals import GroupKey, session_totals, transaction_totals
 from resolvers.context import Info
 from schema.analytics.inputs import ReportPeriod, period_of
-from schema.analytics.report import Report, answer, compiled
-from schema.queries.tracking import SessionFilter, session_filters
+from schema.analytics.report import Live, Report, answer, compiled
+from schema.queries.tracking import SESSIONS, UTM_OF_SESSION, SessionFilter, session_filters
 from schema.queries.transaction_filters import TransactionFilter, refuse_email_filter, transaction_filters
 
 strawberry.enum(
@@ -35,6 +37,10 @@ class Total:
     )
 
 
+# sessions(filter:) over analytics_session_captures.
+CAPTURED_SESSIONS = over_captures(SESSIONS, UTM_OF_SESSION)
+
+
 def transaction_totals_report(
     group_by: list[GroupKey], filter: TransactionFilter | None = None, period: ReportPeriod | None = None
 ) -> ReportQuery:
@@ -43,10 +49,17 @@ def transaction_totals_report(
 
 
 def session_totals_report(
-    group_by: list[GroupKey], filter: SessionFilter | None = None, period: ReportPeriod | None = None
+    group_by: list[GroupKey],
+    filter: SessionFilter | None = None,
+    period: ReportPeriod | None = None,
+    live: bool = False,
 ) -> ReportQuery:
     span = period_of(period)
-    return ReportQuery(session_totals(group_by, session_filters(filter), span), span)
+    if live:
+        return ReportQuery(session_totals(group_by, session_filters(filter), span), span)
+    view_filters = CAPTURED_SESSIONS.where(filter)
+    query = stored_session_totals(group_by, session_filters(filter), view_filters, span)
+    return ReportQuery(query, span, [SESSION_CAPTURES], live)
 
 
 @strawberry.type
@@ -75,5 +88,6 @@ class TotalsReports:
         group_by: list[GroupKey],
         filter: SessionFilter | None = None,
         period: ReportPeriod | None = None,
+        live: Live = False,
     ) -> Report[Total]:
-        return await answer(info, session_totals_report(group_by, filter, period))
+        return await answer(info, session_totals_report(group_by, filter, period, live))

@@ -30,6 +30,7 @@ TOTALS = {
     "sessionTotals": [
         {"groupBy": ["UTM_CAMPAIGN", "WEEK"]},
         {"groupBy": ["MONTH", "UTM_SOURCE"], "filter": {"converted": {"eq": True}}},
+        {"groupBy": ["UTM_MEDIUM", "DAY"], "filter": {"utmSource": {"eq": "google"}}, "live": True},
     ],
 }
 # Arguments besides the period; ids are those the seed always writes.

@@ -7,6 +7,7 @@ import pytest
 
 from tests.analytics.examples import report
 from tests.live import LiveServer
+from tests.server.test_cli import rastro
 from tests.sql import execute, fetch_one
 
 FIELDS = "utmSource utmCampaign bucket count"
@@ -24,18 +25,18 @@ SESSIONS: dict[str, tuple[str, list[tuple[str | None, str | None]]]] = {
 KATHMANDU, KOLKATA = "Asia/Kathmandu", "Asia/Kolkata"
 
 
-@pytest.fixture(scope="module")
-def domain(report_db: str) -> str:
+def add_sessions(url: str) -> str:
+    """A new domain with SESSIONS: its id."""
     domain_id = str(
         fetch_one(
-            report_db,
+            url,
             "INSERT INTO domains (domain_name, domain_url) VALUES ('totals-cases.example', "
             "'https://totals-cases.example') RETURNING domain_id::text AS id",
         )["id"]
     )
     for session_id, (started, captures) in SESSIONS.items():
         execute(
-            report_db,
+            url,
             "INSERT INTO sessions (session_id, domain_id, visitor_id, started_at) VALUES ($1, $2::text::uuid, 'v', $3::text::timestamptz)",
             session_id,
             domain_id,
@@ -43,8 +44,9 @@ def domain(report_db: str) -> str:
         )
         for source, campaign in captures:
             execute(
-                report_db,
-                "INSERT INTO utm_tracking (session_id, domain_id, utm_source, utm_campaign) VALUES ($1, $2::text::uuid, $3, $4)",
+                url,
+                "INSERT INTO utm_tracking (session_id, domain_id, utm_source, utm_medium, utm_campaign) "
+                "VALUES ($1, $2::text::uuid, $3, 'cpc', $4)",
                 session_id,
                 domain_id,
                 source,
@@ -53,7 +55,23 @@ def domain(report_db: str) -> str:
     return domain_id
 
 
-def rows(server: LiveServer, user: str, domain: str, keys: list[str], zone: str, **more: Any) -> list[tuple]:
+@pytest.fixture(scope="module")
+def domain(report_db: str) -> str:
+    domain_id = add_sessions(report_db)
+    refreshed = rastro("refresh-analytics", database_url=report_db)
+    assert refreshed.returncode == 0, refreshed.stderr
+    return domain_id
+
+
+@pytest.fixture(params=[True, False], ids=["live", "views"])
+def live(request: pytest.FixtureRequest) -> bool:
+    """Each case read from the tables, and from the views refreshed after its sessions were written."""
+    return bool(request.param)
+
+
+def rows(
+    server: LiveServer, user: str, domain: str, keys: list[str], zone: str, live: bool, **more: Any
+) -> list[tuple]:
     filter_ = {"domainId": {"eq": domain}, **more.pop("filter", {})}
     with server.client(user) as client:
         answer = report(
@@ -63,7 +81,9 @@ def rows(server: LiveServer, user: str, domain: str, keys: list[str], zone: str,
             groupBy=("[GroupKey!]!", keys),
             filter=("SessionFilter", filter_),
             period=("ReportPeriod", {"timeZone": zone, **more.pop("period", {})}),
+            live=("Boolean", live),
         )
+    assert answer["materialized"] is not live
     return [(r["utmSource"], r["utmCampaign"], r["bucket"], r["count"]) for r in answer["rows"]]
 
 
@@ -146,37 +166,43 @@ def rows(server: LiveServer, user: str, domain: str, keys: list[str], zone: str,
     ],
 )
 def test_each_session_counts_once_per_group(
-    report_server: LiveServer, analyst: str, domain: str, keys: list[str], zone: str, wanted: list[tuple]
+    report_server: LiveServer,
+    analyst: str,
+    domain: str,
+    live: bool,
+    keys: list[str],
+    zone: str,
+    wanted: list[tuple],
 ) -> None:
-    assert rows(report_server, analyst, domain, keys, zone) == wanted
+    assert rows(report_server, analyst, domain, keys, zone, live) == wanted
 
 
 def test_a_utm_filter_keeps_every_capture_of_the_sessions_it_picks(
-    report_server: LiveServer, analyst: str, domain: str
+    report_server: LiveServer, analyst: str, domain: str, live: bool
 ) -> None:
     # The mixed session has a google capture: it counts in beta too, from its other capture.
     google = {"utmSource": {"eq": "google"}}
-    assert rows(report_server, analyst, domain, ["UTM_CAMPAIGN"], KATHMANDU, filter=google) == [
+    assert rows(report_server, analyst, domain, ["UTM_CAMPAIGN"], KATHMANDU, live, filter=google) == [
         (None, "alpha", None, 2),
         (None, "beta", None, 1),
         (None, None, None, 1),
     ]
     beta = {"utmCampaign": {"eq": "beta"}}
-    assert rows(report_server, analyst, domain, ["UTM_SOURCE", "DAY"], KOLKATA, filter=beta) == [
+    assert rows(report_server, analyst, domain, ["UTM_SOURCE", "DAY"], KOLKATA, live, filter=beta) == [
         ("google", None, "2024-03-04", 1),
         ("meta", None, "2024-03-04", 1),
     ]
 
 
-def test_the_period_is_local_days(report_server: LiveServer, analyst: str, domain: str) -> None:
+def test_the_period_is_local_days(report_server: LiveServer, analyst: str, domain: str, live: bool) -> None:
     march = {"from": "2024-03-04", "to": "2024-04-01"}
     # In Kathmandu the first session started on 4 March and the direct one on 1 April (excluded).
-    assert rows(report_server, analyst, domain, ["UTM_CAMPAIGN", "DAY"], KATHMANDU, period=march) == [
+    assert rows(report_server, analyst, domain, ["UTM_CAMPAIGN", "DAY"], KATHMANDU, live, period=march) == [
         (None, "alpha", "2024-03-04", 2),
         (None, "beta", "2024-03-04", 1),
         (None, None, "2024-03-10", 1),
     ]
     # In Kolkata the first started on 3 March (excluded) and the direct one on 31 March.
-    assert rows(report_server, analyst, domain, ["MONTH"], KOLKATA, period=march) == [
+    assert rows(report_server, analyst, domain, ["MONTH"], KOLKATA, live, period=march) == [
         (None, None, "2024-03-01", 3)
     ]
