@@ -22,6 +22,7 @@ from tests.delivery.conftest import drain, drain_until_settled
 from tests.delivery.fakes_fixture import Fakes
 from tests.fakes.meta import graph_error
 from tests.fakes.platform import TOKEN, refuse
+from tests.graphql_http import data
 from tests.live import live_server
 from tests.mutations.graphql import ERRORS, Mutation, only_error, send
 from tests.sql import execute, fetch_one
@@ -56,18 +57,9 @@ SET_ACCOUNT = Mutation(
 )
 
 
-def query(client: httpx.Client, document: str, variables: dict[str, Any]) -> dict[str, Any]:
-    response = client.post("/graphql", json={"query": document, "variables": variables})
-    assert response.status_code == 200, response.text
-    answer = response.json()
-    assert "errors" not in answer, answer["errors"]
-    data: dict[str, Any] = answer["data"]
-    return data
-
-
 def deliveries(client: httpx.Client, **equal: Any) -> dict[str, Any]:
     filter_ = {name: {"eq": value} for name, value in equal.items()}
-    found: dict[str, Any] = query(client, DELIVERIES, {"filter": filter_})["conversionDeliveries"]
+    found: dict[str, Any] = data(client, DELIVERIES, filter=filter_)["conversionDeliveries"]
     return found
 
 
@@ -222,16 +214,14 @@ def test_sync_logs_and_integration_logs_have_root_lists_with_filters(
     }"""
 
     with live_server(db_url) as live, live.client(make_key("viewer")) as client:
-        everything = query(client, logs_query, {})
+        everything = data(client, logs_query)
         assert everything["platformSyncLogs"]["totalCount"] == 4  # per domain: a 500, then its retry
-        one_domain = query(
-            client,
-            logs_query,
-            {"f": {"domainId": {"eq": str(site.domain_id)}, "syncStatus": {"eq": "FAILED"}}},
+        one_domain = data(
+            client, logs_query, f={"domainId": {"eq": str(site.domain_id)}, "syncStatus": {"eq": "FAILED"}}
         )
         assert [n["httpStatusCode"] for n in one_domain["platformSyncLogs"]["nodes"]] == [500]
-        failed = query(
-            client, logs_query, {"g": {"status": {"eq": "failed"}, "domainId": {"eq": str(site.domain_id)}}}
+        failed = data(
+            client, logs_query, g={"status": {"eq": "failed"}, "domainId": {"eq": str(site.domain_id)}}
         )
         assert failed["integrationLogs"]["nodes"] == [
             {
@@ -241,7 +231,7 @@ def test_sync_logs_and_integration_logs_have_root_lists_with_filters(
                 "errorMessage": "HTTP 502",
             }
         ]
-        none = query(client, logs_query, {"g": {"domainId": {"eq": str(other.domain_id)}}})
+        none = data(client, logs_query, g={"domainId": {"eq": str(other.domain_id)}})
         assert none["integrationLogs"]["totalCount"] == 0
 
 

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import KeyMaker
+from tests.graphql_http import gql
 from tests.live import LiveServer
 from tests.sql import fetch, fetch_one
 
@@ -274,12 +275,6 @@ def samples(seeded_db_url: str) -> dict[str, Any]:
     return fetch_one(seeded_db_url, SAMPLES)
 
 
-def post(server: LiveServer, key: str, query: str, variables: dict[str, Any]) -> dict[str, Any]:
-    with server.client(key) as client:
-        body: dict[str, Any] = client.post("/graphql", json={"query": query, "variables": variables}).json()
-    return body
-
-
 @pytest.mark.parametrize(
     ("root", "graph_filter", "where", "args"), CASES, ids=[f"{c[0]}:{c[2][:40]}" for c in CASES]
 )
@@ -302,7 +297,7 @@ def test_each_operator_returns_the_rows_sql_returns(
     )
     assert expected or where in EMPTY, "each operator is tested on rows that exist"
     query = PAGE.format(filter=FILTER_TYPES[root], root=root, key=key_field)
-    body = post(seeded_server, make_seeded_key("analyst"), query, {"filter": graph_filter(samples)})
+    body = gql(seeded_server, make_seeded_key("analyst"), query, filter=graph_filter(samples))
     assert "errors" not in body, body
     found = body["data"][root]
     assert found["totalCount"] == (expected[0]["total"] if expected else 0)
@@ -312,7 +307,7 @@ def test_each_operator_returns_the_rows_sql_returns(
 
 
 def first_error(server: LiveServer, key: str, query: str, **variables: Any) -> dict[str, Any]:
-    body = post(server, key, query, variables)
+    body = gql(server, key, query, **variables)
     assert body.get("data") in (None, {}) or not any(body["data"].values()), body
     error: dict[str, Any] = body["errors"][0]
     return error

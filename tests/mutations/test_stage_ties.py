@@ -1,9 +1,9 @@
 """Stages of the same instant: the one recorded later is in effect, on every read path and in mutations."""
 
 import datetime as dt
-from typing import Any
 
 from tests.conftest import KeyMaker
+from tests.graphql_http import gql_data
 from tests.live import LiveServer
 from tests.mutations.db import open_leads
 from tests.mutations.graphql import CHANGE_LEAD_STAGE, REGISTER_OFFLINE_CONVERSION, send
@@ -15,19 +15,11 @@ WON_LEADS = """query($after: String) {
     nodes { leadId } pageInfo { hasNextPage endCursor } } }"""
 
 
-def graphql(server: LiveServer, key: str, query: str, **variables: Any) -> dict[str, Any]:
-    with server.client(key) as client:
-        answer = client.post("/graphql", json={"query": query, "variables": variables}).json()
-    assert "errors" not in answer, answer
-    data: dict[str, Any] = answer["data"]
-    return data
-
-
 def won_lead_ids(server: LiveServer, key: str) -> set[str]:
     found: set[str] = set()
     after = None
     while True:
-        page = graphql(server, key, WON_LEADS, after=after)["leads"]
+        page = gql_data(server, key, WON_LEADS, after=after)["leads"]
         found |= {node["leadId"] for node in page["nodes"]}
         if not page["pageInfo"]["hasNextPage"]:
             return found
@@ -48,7 +40,7 @@ def test_a_sale_at_the_same_instant_as_a_proposal_leaves_every_lead_won(
                 sale = {"leadId": lead_id, "value": "1500.00", "conversionDate": instant.isoformat()}
                 sale["conversionName"] = f"purchase-{round}"
                 assert send(client, REGISTER_OFFLINE_CONVERSION, sale)["created"] is True
-                lead = graphql(seeded_server, viewer, LEAD, id=lead_id)["lead"]
+                lead = gql_data(seeded_server, viewer, LEAD, id=lead_id)["lead"]
                 assert lead["currentStage"] == {"stageName": "won"}, (round, lead_id)
                 assert [s["stageName"] for s in lead["stages"]["nodes"]][-2:] == ["proposal", "won"]
     assert set(leads) <= won_lead_ids(seeded_server, viewer)
@@ -64,5 +56,5 @@ def test_moving_back_at_the_same_instant_is_kept_and_a_repeat_of_the_current_sta
         for stage, changed in (("negotiation", True), ("qualified", True), ("qualified", False)):
             entry = {"leadId": lead_id, "stage": stage, "occurredAt": instant}
             assert send(client, CHANGE_LEAD_STAGE, entry)["changed"] is changed, stage
-            lead = graphql(seeded_server, viewer, LEAD, id=lead_id)["lead"]
+            lead = gql_data(seeded_server, viewer, LEAD, id=lead_id)["lead"]
             assert lead["currentStage"] == {"stageName": stage}

@@ -11,6 +11,7 @@ import pytest
 
 from server.migrate import upgrade
 from tests.conftest import key_maker
+from tests.graphql_http import data
 from tests.live import live_server
 from tests.throwaway_pg import Cluster, streaming_replica, throwaway_cluster
 
@@ -54,16 +55,10 @@ def caught_up(primary: Cluster, replica: Cluster) -> None:
         time.sleep(0.05)
 
 
-def graphql(client: httpx.Client, query: str, **variables: Any) -> Any:
-    response = client.post("/graphql", json={"query": query, "variables": variables})
-    assert response.status_code == 200 and "errors" not in response.json(), response.text
-    return response.json()["data"]
-
-
 def seen(client: httpx.Client, domain_id: str) -> tuple[bool, bool]:
     """Whether the domain is active, as a compiled query and as a Python-resolved one answer."""
-    listed = graphql(client, DOMAINS)["domains"]["nodes"][0]["isActive"]
-    return listed, graphql(client, NODE, id=domain_id)["node"]["isActive"]
+    listed = data(client, DOMAINS)["domains"]["nodes"][0]["isActive"]
+    return listed, data(client, NODE, id=domain_id)["node"]["isActive"]
 
 
 def test_queries_read_the_replica_and_a_mutation_reads_its_own_write(
@@ -74,12 +69,12 @@ def test_queries_read_the_replica_and_a_mutation_reads_its_own_write(
     with live_server(primary.url, database_read_url=replica.url) as live, live.client(admin) as client:
         ready = client.get("/readyz").json()
         assert ready["status"] == "ready" and ready["replica"]["standby"] is True, ready
-        created = graphql(client, CREATE, name="meusite.com.br")["createDomain"]["domain"]
+        created = data(client, CREATE, name="meusite.com.br")["createDomain"]["domain"]
         caught_up(primary, replica)
         assert seen(client, created["id"]) == (True, True)
 
         sql(replica.url, "SELECT pg_wal_replay_pause()")
-        payload = graphql(client, DEACTIVATE_AND_ADD_PAGE, id=created["domainId"])
+        payload = data(client, DEACTIVATE_AND_ADD_PAGE, id=created["domainId"])
         # The payloads show the writes, read on the primary; the stalled replica still answers queries.
         assert payload["updateDomain"]["domain"] == {"isActive": False}
         loaded = payload["upsertLandingPage"]["landingPage"]["domain"]
