@@ -145,9 +145,15 @@ def ingest_refusal(body: bytes, max_tokens: int) -> str | None:
     return None
 
 
-async def _reply_413(send: Send, limit: int) -> None:
-    message = f"Request body too large: requests without a key or with an ingest key may send {limit} bytes"
-    await send_error(send, 413, message, Code.PAYLOAD_TOO_LARGE)
+async def _public_body(scope: Scope, receive: Receive, send: Send) -> bytes | None:
+    """The body of a request without a key or with an ingest key; None once 413 is sent for a larger one."""
+    body = await read_body(receive)
+    limit = scope["app"].state.settings.public_body_bytes
+    if len(body) > limit:
+        message = "Request body too large: requests without a key or with an ingest key may send"
+        await send_error(send, 413, f"{message} {limit} bytes", Code.PAYLOAD_TOO_LARGE)
+        return None
+    return body
 
 
 async def _reply_401(send: Send, message: str) -> None:
@@ -187,11 +193,10 @@ class ApiKeyMiddleware:
         except AuthError as error:
             await _reply_401(send, error.message)
             return
-        body = await read_body(receive)
-        settings = scope["app"].state.settings
-        if len(body) > settings.public_body_bytes:
-            await _reply_413(send, settings.public_body_bytes)
+        body = await _public_body(scope, receive, send)
+        if body is None:
             return
+        settings = scope["app"].state.settings
         if not is_open_to_anonymous(body, settings.max_tokens):
             await _reply_401(send, "Missing API key: send 'Authorization: Bearer <api key>'")
             return
@@ -210,11 +215,10 @@ class ApiKeyMiddleware:
                 send, 429, message, Code.RATE_LIMITED, [(b"retry-after", str(retry_after).encode())]
             )
             return
-        body = await read_body(receive)
-        settings = scope["app"].state.settings
-        if len(body) > settings.public_body_bytes:
-            await _reply_413(send, settings.public_body_bytes)
+        body = await _public_body(scope, receive, send)
+        if body is None:
             return
+        settings = scope["app"].state.settings
         if (refusal := ingest_refusal(body, settings.max_tokens)) is not None:
             await send_error(send, 403, refusal, Code.FORBIDDEN)
             return
