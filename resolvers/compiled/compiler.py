@@ -5,7 +5,6 @@ relations are correlated subqueries. Anything else (custom resolvers, interfaces
 metadata does not declare) raises Unsupported, and the Python path answers instead.
 """
 
-import dataclasses
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
@@ -27,12 +26,11 @@ from strawberry.types.arguments import convert_argument
 from strawberry.utils.str_converters import to_camel_case
 
 from loaders import json_sql as q
-from loaders.keyset import Ordering, connection_tag
 from loaders.nodes import KINDS_BY_NAME
 from loaders.relation import PERSONAL, READS, ColumnRead, Namespace, Relation, RootList, RootLookups
-from resolvers.compiled.conditions import place
+from resolvers.compiled import connections
 from resolvers.compiled.reports import namespace
-from resolvers.compiled.sites import ConnectionDecision, ConnectionSite, LookupSite, Site, Unsupported
+from resolvers.compiled.sites import ConnectionSite, LookupSite, Site, Unsupported
 
 # row_to_json names keys after columns; PostgreSQL cuts identifiers longer than this.
 MAX_KEY = 63
@@ -183,7 +181,7 @@ class Compiler:
             order=spec.order,
             inputs=self.inputs(definition),
         )
-        return self.connection(connection, spec.model, site, columns, [], nodes)
+        return connections.connection(self, connection, spec.model, site, columns, [], nodes)
 
     # --- objects ---------------------------------------------------------------------------------
 
@@ -263,130 +261,9 @@ class Compiler:
             column, attribute = spec.since
             since = [(column, f"{alias}.{q.name(q.attribute_column(model, attribute))}")]
         connection = get_named_type(definition.type)
-        return self.connection(connection, spec.model, site, filters, parent, nodes, since)
+        return connections.connection(self, connection, spec.model, site, filters, parent, nodes, since)
 
-    # --- connections -----------------------------------------------------------------------------
-
-    def connection(
-        self,
-        connection: Any,
-        model: type[Any],
-        site: ConnectionSite,
-        filters: dict[str, Any],
-        parent: list[tuple[Any, str]],
-        nodes: list[FieldNode],
-        since: Sequence[tuple[Any, str]] = (),
-    ) -> str:
-        """A page of `model` rows: keyset window, counted only when asked, cursors only when asked."""
-        assert isinstance(connection, GraphQLObjectType)
-        fields = self.collect(connection, self.subselections(nodes))
-        # totalCount alone needs no window: its page arguments are checked, not sent.
-        windowed = any(n[0].name.value in ("nodes", "edges", "pageInfo") for n in fields.values())
-        site = dataclasses.replace(site, windowed=windowed)
-        decision = self.site(site, site.default())
-        assert isinstance(decision, ConnectionDecision)
-        backward, has_cursor, given = decision.backward, decision.cursor, decision.given
-        ordering = decision.ordering
-        tag = connection_tag(model, ordering)
-        limit = self.param() + "::int" if windowed else ""
-        cursor = [self.param() for _ in ordering.columns] if has_cursor and windowed else []
-        filter_params = {
-            argument: self.param() for argument, present in zip(filters, given, strict=True) if present
-        }
-        where_first = self.params
-        self.params += decision.where_params
-
-        def conditions(alias: str) -> list[str]:
-            found = [f"{q.column(alias, column)} = {value}" for column, value in parent]
-            found += [f"{q.column(alias, column)} >= {value}" for column, value in since]
-            found += [
-                f"{q.column(alias, filters[argument])} = {param}::{q.param_type(filters[argument])}"
-                for argument, param in filter_params.items()
-            ]
-            if decision.where is not None:
-                found.append(f"({place(decision.where, alias, where_first)})")
-            return found
-
-        # A cursor given to a parent with no key: the Python path answers an empty page, no previous page.
-        key_present = " AND ".join(f"{sql} IS NOT NULL" for _, sql in parent) or "true"
-        cursor_given = f"({key_present})" if has_cursor else "false"
-
-        node_type = get_named_type(connection.fields["nodes"].type)
-        edge_type = get_named_type(connection.fields["edges"].type)
-        rows = self.alias()
-        aggregate = self.alias()
-        need_more = any(key_nodes[0].name.value == "pageInfo" for key_nodes in fields.values())
-        # Without pageInfo, the window is the page itself: no extra row, no row numbers, no count.
-        numbered = f"{rows}.rastro_n {'DESC' if backward else 'ASC'}"
-        page_order = numbered if need_more else q.order_by(ordering, rows, False)
-        in_page = f" FILTER (WHERE {rows}.rastro_n <= {limit})" if need_more else ""
-
-        aggregates: list[str] = ["count(*) AS rastro_count"] if need_more else []
-        items: list[tuple[str, str]] = []
-        for key, key_nodes in fields.items():
-            field_name = key_nodes[0].name.value
-            if field_name == "__typename":
-                items.append((key, q.literal(connection.name)))
-            elif field_name == "totalCount":
-                count = self.alias()
-                where = " AND ".join(conditions(count)) or "true"
-                items.append((key, f"(SELECT count(*) FROM {q.table_name(model)} {count} WHERE {where})"))
-            elif field_name in ("nodes", "edges"):
-                if field_name == "nodes":
-                    element = self.record(
-                        self.object_items(node_type, model, rows, self.subselections(key_nodes))
-                    )
-                else:
-                    element = self.edge(edge_type, model, rows, tag, ordering, key_nodes)
-                column = f"a{len(aggregates)}"
-                aggregates.append(
-                    f"coalesce(json_agg({element} ORDER BY {page_order}){in_page}, '[]') AS {column}"
-                )
-                items.append((key, f"{aggregate}.{column}"))
-            elif field_name == "pageInfo":
-                first = f"a{len(aggregates)}"
-                code = q.cursor(tag, ordering, rows)
-                aggregates.append(f"(array_agg({code} ORDER BY {rows}.rastro_n){in_page})[1] AS {first}")
-                last = f"a{len(aggregates)}"
-                aggregates.append(f"(array_agg({code} ORDER BY {rows}.rastro_n DESC){in_page})[1] AS {last}")
-                more = f"({aggregate}.rastro_count > {limit})"
-                page_info = {
-                    "hasNextPage": cursor_given if backward else more,
-                    "hasPreviousPage": more if backward else cursor_given,
-                    "startCursor": f"{aggregate}.{last if backward else first}",
-                    "endCursor": f"{aggregate}.{first if backward else last}",
-                }
-                info_type = get_named_type(connection.fields["pageInfo"].type)
-                info_items = [
-                    (
-                        info_key,
-                        q.literal(info_type.name)
-                        if info_nodes[0].name.value == "__typename"
-                        else page_info[info_nodes[0].name.value],
-                    )
-                    for info_key, info_nodes in self.collect(info_type, self.subselections(key_nodes)).items()
-                ]
-                items.append((key, self.record(info_items)))
-            else:
-                raise Unsupported(field_name)
-
-        inner = self.alias()
-        window_where = conditions(inner)
-        if has_cursor:
-            window_where.append(q.after(ordering, inner, cursor, backward))
-        if not aggregates:
-            assert not windowed or all(
-                key_nodes[0].name.value == "__typename" for key_nodes in fields.values()
-            )
-            return self.record(items)
-        window = (
-            f"SELECT * FROM {q.table_name(model)} {inner} WHERE {' AND '.join(window_where) or 'true'} "
-            f"ORDER BY {q.order_by(ordering, inner, backward)} LIMIT {limit}"
-        )
-        if need_more:
-            window = f"SELECT {inner}.*, row_number() OVER () AS rastro_n FROM ({window} + 1) {inner}"
-        source = f" FROM (SELECT {', '.join(aggregates)} FROM ({window}) {rows}) {aggregate}"
-        return self.record(items, source)
+    # --- arguments -------------------------------------------------------------------------------
 
     def inputs(self, definition: GraphQLField) -> Callable[[str, Any], Any]:
         """Turns an argument's coerced value into what the resolver receives (Strawberry inputs)."""
@@ -404,34 +281,6 @@ class Compiler:
             return convert_argument(value, types[argument], registry, strawberry_schema.config)
 
         return convert
-
-    def edge(
-        self,
-        edge_type: Any,
-        model: type[Any],
-        rows: str,
-        tag: str,
-        ordering: Ordering,
-        nodes: list[FieldNode],
-    ) -> str:
-        items: list[tuple[str, str]] = []
-        for key, key_nodes in self.collect(edge_type, self.subselections(nodes)).items():
-            field_name = key_nodes[0].name.value
-            if field_name == "__typename":
-                items.append((key, q.literal(edge_type.name)))
-            elif field_name == "cursor":
-                items.append((key, q.cursor(tag, ordering, rows)))
-            elif field_name == "node":
-                node_type = get_named_type(edge_type.fields["node"].type)
-                items.append(
-                    (
-                        key,
-                        self.record(self.object_items(node_type, model, rows, self.subselections(key_nodes))),
-                    )
-                )
-            else:
-                raise Unsupported(field_name)
-        return self.record(items)
 
 
 def _metadata(definition: GraphQLField) -> dict[str, Any]:
