@@ -43,6 +43,11 @@ LOADER_BATCH_SIZE = Histogram(
     ["kind", "table"],
     buckets=COUNT_BUCKETS,
 )
+COMPILED_FALLBACKS = Counter(
+    "rastro_compiled_fallbacks",
+    "Compiled read statements that failed and were answered by the Python path, by error type",
+    ["error"],
+)
 INGESTED = Counter("rastro_ingested", "Tracking records accepted by the ingest API", ["kind"])
 WEBHOOKS = Counter("rastro_webhooks", "Checkout webhooks received, by outcome", ["platform", "outcome"])
 DELIVERIES = Counter(

@@ -12,6 +12,7 @@ from resolvers.compiled.plan import Plan
 from resolvers.compiled.sites import Unsupported
 from resolvers.context import Limits, Role, cacheable
 from schema.personal import uses_personal_lookup
+from telemetry.metrics import COMPILED_FALLBACKS
 
 PlanKey = tuple[str, str | None]
 log = logging.getLogger("rastro.compiled")
@@ -85,6 +86,7 @@ class CompiledReads:
         except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as error:
             # The Python path meets the same failure, and reports it the way every error is reported.
             log.warning("a compiled query failed (%s); it runs in Python", type(error).__name__)
+            COMPILED_FALLBACKS.labels(type(error).__name__).inc()
             return None
 
 
