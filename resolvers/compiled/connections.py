@@ -34,7 +34,8 @@ def connection(
     fields = compiler.collect(connection, compiler.subselections(nodes))
     # totalCount alone needs no window: its page arguments are checked, not sent.
     windowed = any(n[0].name.value in ("nodes", "edges", "pageInfo") for n in fields.values())
-    site = dataclasses.replace(site, windowed=windowed)
+    counted = any(n[0].name.value == "totalCount" for n in fields.values())
+    site = dataclasses.replace(site, windowed=windowed, filtered=windowed or counted)
     decision = compiler.site(site, site.default())
     assert isinstance(decision, ConnectionDecision)
     backward, has_cursor, given = decision.backward, decision.cursor, decision.given

@@ -56,6 +56,8 @@ class ConnectionSite:
     convert: dict[str, Callable[[Any], Any]]
     # False when no row of the page is selected: the page arguments are checked, no window is read.
     windowed: bool = True
+    # False when no row is read at all (only __typename): every argument is checked, none is sent.
+    filtered: bool = True
     # `filter` and `orderBy` as the resolver takes them (Strawberry inputs) -> conditions, ordering.
     where: Callable[[Any], list[ColumnElement[bool]]] | None = None
     order: Callable[[Any], Ordering] | None = None
@@ -88,6 +90,9 @@ class ConnectionSite:
             clauses = self.where(self._input("filter", arguments))
             if clauses:
                 where, where_values = condition_sql(self.model, clauses)
+        if not self.filtered:
+            # The statement reads no row, so it takes no parameter: one shape whatever the arguments.
+            return Binding(self.default(), [])
         cursor = [] if page.cursor is None else list(page.cursor)
         paging = [page.limit, *cursor] if self.windowed else []
         decision = ConnectionDecision(
