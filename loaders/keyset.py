@@ -72,6 +72,12 @@ def encode_cursor(tag: str, values: Sequence[Any]) -> str:
 INTEGER_BOUNDS = {"SmallInteger": 2**15, "Integer": 2**31, "BigInteger": 2**63}
 
 
+def fits_integer(column: InstrumentedAttribute[Any], value: int) -> bool:
+    """Whether the integer column can hold `value` (asyncpg refuses to send one it cannot)."""
+    bound = INTEGER_BOUNDS.get(type(column.type).__name__, 2**63)
+    return -bound <= value < bound
+
+
 def _typed(column: InstrumentedAttribute[Any], value: Any) -> Any:
     """The cursor value as the column's Python type, or ValueError: checked as the column holds it."""
     if value is None:
@@ -82,8 +88,7 @@ def _typed(column: InstrumentedAttribute[Any], value: Any) -> Any:
             raise ValueError
         return value
     if kind is int:
-        bound = INTEGER_BOUNDS.get(type(column.type).__name__, 2**63)
-        if isinstance(value, bool) or not isinstance(value, int) or not -bound <= value < bound:
+        if isinstance(value, bool) or not isinstance(value, int) or not fits_integer(column, value):
             raise ValueError
         return value
     if not isinstance(value, str) or "\x00" in value:

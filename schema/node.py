@@ -11,6 +11,7 @@ from typing import Any, TypeVar, cast
 import strawberry
 from sqlalchemy.orm import InstrumentedAttribute
 
+from loaders.keyset import fits_integer
 from loaders.nodes import KINDS_BY_MODEL, KINDS_BY_NAME, NodeKind
 from loaders.relation import ColumnRead, Lookup, reads
 from resolvers.context import Info
@@ -29,7 +30,10 @@ def decode_global_id(global_id: str, argument: str = "id") -> tuple[NodeKind, An
         name, _, raw_key = base64.b64decode(global_id, validate=True).decode().partition(":")
         kind = KINDS_BY_NAME[name]
         python_type = kind.key.type.python_type
-        return kind, uuid.UUID(raw_key) if python_type is uuid.UUID else python_type(raw_key)
+        key = uuid.UUID(raw_key) if python_type is uuid.UUID else python_type(raw_key)
+        if isinstance(key, int) and not fits_integer(kind.key, key):
+            raise ValueError("out of the key column's range")
+        return kind, key
     except (binascii.Error, UnicodeDecodeError, KeyError, ValueError) as error:
         raise ArgumentError(argument, f"is not a valid global id: {global_id[:80]!r}") from error
 

@@ -1,7 +1,9 @@
-"""The compiled statement takes exactly the values it uses: arguments of a connection that reads no row
-(only `__typename`) are checked, not sent. Under the fuzz test such requests failed in asyncpg ("the server
-expects 0 arguments") and fell back to Python; a fallback that still happens is logged and counted."""
+"""The compiled statement runs only with values it has checked, and takes exactly the ones it uses: arguments
+of a connection that reads no row (only `__typename`) are checked, not sent; an integer key out of its
+column's range is refused first. Both failed in asyncpg and fell back to Python; a fallback that still
+happens is logged and counted."""
 
+import base64
 import logging
 from typing import Any
 
@@ -62,6 +64,32 @@ def test_a_wrong_cursor_is_refused_before_any_statement_runs(
     query = "query($cursor: String) { landingPages(after: $cursor) { __typename } }"
     answer, _ = both(pair, "analyst", query, cursor=cursor)
     assert orjson.loads(answer)["errors"][0]["path"] == ["landingPages"]
+    assert compiled_failures(caplog) == []
+
+
+# Integer keys past bigint: asyncpg refused to send them (DataError) and the Python path answered a masked
+# internal error; both now refuse the id before any statement runs.
+HUGE_KEYS = [
+    ("customer", "Customer:9223372036854775808"),
+    ("customer", "Customer:-9223372036854775809"),
+    ("transaction", "Transaction:99999999999999999999"),
+    ("node", "Customer:99999999999999999999"),
+]
+
+
+@pytest.mark.parametrize(("root", "raw"), HUGE_KEYS)
+def test_a_global_id_past_its_key_column_is_refused_on_both_paths(
+    pair: Pair,  # noqa: F811
+    caplog: pytest.LogCaptureFixture,
+    root: str,
+    raw: str,
+) -> None:
+    caplog.set_level(logging.WARNING, logger="rastro.compiled")
+    global_id = base64.b64encode(raw.encode()).decode()
+    answer, _ = both(pair, "analyst", f"query($id: ID!) {{ {root}(id: $id) {{ __typename }} }}", id=global_id)
+    error = orjson.loads(answer)["errors"][0]
+    assert error["message"] == f"Argument 'id' is not a valid global id: {global_id!r}", error
+    assert error["path"] == [root] and error["extensions"]["code"] == "BAD_USER_INPUT", error
     assert compiled_failures(caplog) == []
 
 
