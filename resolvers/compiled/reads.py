@@ -2,6 +2,7 @@
 
 import logging
 from collections import OrderedDict
+from contextvars import ContextVar
 from typing import Any
 
 import asyncpg
@@ -16,6 +17,8 @@ from telemetry.metrics import COMPILED_FALLBACKS
 
 PlanKey = tuple[str, str | None]
 log = logging.getLogger("rastro.compiled")
+# Set in the request's task when its statement failed: the extension, after the view, does not run it again.
+failed = ContextVar("compiled_statement_failed", default=False)
 
 
 class CompiledReads:
@@ -69,7 +72,7 @@ class CompiledReads:
         role: Role | None,
     ) -> str | None:
         """The `data` JSON text; None when these values need the Python path (it says what is wrong)."""
-        if plan.roles is not None and role not in plan.roles:
+        if failed.get() or (plan.roles is not None and role not in plan.roles):
             return None
         # The Python resolvers refuse lookups by personal data for roles that may not read it.
         if not sees_personal_data and uses_personal_lookup(
@@ -87,6 +90,7 @@ class CompiledReads:
             # The Python path meets the same failure, and reports it the way every error is reported.
             log.warning("a compiled query failed (%s); it runs in Python", type(error).__name__)
             COMPILED_FALLBACKS.labels(type(error).__name__).inc()
+            failed.set(True)
             return None
 
 
