@@ -11,7 +11,6 @@ from decimal import Decimal
 from typing import Any
 
 import orjson
-from sqlalchemy.exc import DBAPIError
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -19,7 +18,7 @@ from models.enums import CheckoutPlatform
 from resolvers.checkout import hotmart, kiwify
 from resolvers.checkout.accounts import MatchedAccount
 from resolvers.checkout.payloads import ParsedEvent, PayloadError
-from resolvers.checkout.receive import receive_event
+from resolvers.checkout.receive import DATABASE_ERRORS, receive_event
 from resolvers.database_errors import MESSAGES
 from resolvers.errors import Code
 from server.graphql_http import error_response
@@ -52,10 +51,11 @@ async def _keep(request: Request, platform: CheckoutPlatform, account: MatchedAc
         receipt = await receive_event(
             request.app.state.sessions, platform.value, (account.id, account.domain_id), parsed, stored
         )
-    except DBAPIError as error:
+    except DATABASE_ERRORS as error:
         # Nothing was kept: any database failure (lock wait, outage) asks the platform to send it again.
-        state = getattr(error.orig, "sqlstate", None) or getattr(error.orig, "pgcode", None)
-        log.warning("%s event not kept: %s (SQLSTATE %s)", platform.value, type(error.orig).__name__, state)
+        cause = getattr(error, "orig", None) or error
+        state = getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None)
+        log.warning("%s event not kept: %s (SQLSTATE %s)", platform.value, type(cause).__name__, state)
         retry = str(request.app.state.settings.retry_after_seconds)
         failure = error_body(MESSAGES[Code.SERVICE_UNAVAILABLE], Code.SERVICE_UNAVAILABLE)
         return Response(failure, 503, media_type="application/json", headers={"Retry-After": retry})

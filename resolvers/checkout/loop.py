@@ -11,9 +11,11 @@ A purchase with no lead is attributed through its own UTM history only.
 import datetime as dt
 import logging
 import uuid
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select, text, update
+from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -38,34 +40,51 @@ REASONS: dict[SaleStatus, RetractionReason] = {
 
 # The buyer's lead: same e-mail hash, on the sale's domain when it is known; the latest lead captured
 # before the payment, else the latest one.
-BUYER_LEAD = text("""
+BUYER_LEAD = """
 SELECT l.lead_id
 FROM customers c
 JOIN leads l ON l.hashed_email = c.hashed_email
-WHERE c.id = :customer_id AND (CAST(:domain_id AS uuid) IS NULL OR l.domain_id = :domain_id)
-ORDER BY l.created_at <= :paid_at DESC, l.created_at DESC, l.lead_id
+WHERE c.id = $1::integer AND ($2::uuid IS NULL OR l.domain_id = $2::uuid)
+ORDER BY l.created_at <= $3::timestamptz DESC, l.created_at DESC, l.lead_id
 LIMIT 1
-""")
+"""
+# What closing the loop reads of the transaction row (apply_sale's statements return it, locked).
+SOLD_COLUMNS = ", ".join(
+    ("id", "platform", "customer_id", "domain_id", "offer_price", "currency", "approved_at", "status_at",
+     "offline_conversion_id")
+)  # fmt: skip
 
 
-async def close_the_loop(session: AsyncSession, transaction: int, status: SaleStatus) -> None:
-    """Register the conversion of a paid purchase once, and adjust it once when the sale is taken back."""
-    row = await session.get(Transaction, transaction, populate_existing=True)
-    assert row is not None
+@dataclass(frozen=True)
+class Sold:
+    id: int
+    platform: str
+    customer_id: int
+    domain_id: uuid.UUID | None
+    offer_price: Decimal
+    currency: str
+    approved_at: dt.datetime | None
+    status_at: dt.datetime | None
+    offline_conversion_id: uuid.UUID | None
+
+
+async def close_the_loop(session: AsyncSession, connection: Any, row: Sold, status: SaleStatus) -> None:
+    """Register the conversion of a paid purchase once, and adjust it once when the sale is taken back.
+
+    `connection` is the session's asyncpg connection: the lead lookup, run for every paid sale, is on it.
+    """
     conversion_id = row.offline_conversion_id
     if conversion_id is None and row.approved_at is not None:
-        conversion_id = await _register(session, row)
+        lead_id = await connection.fetchval(BUYER_LEAD, row.customer_id, row.domain_id, row.approved_at)
+        if lead_id is not None:
+            conversion_id = await _register(session, row, lead_id)
     reason = REASONS.get(status)
     if conversion_id is not None and reason is not None:
         await _adjust(session, row, conversion_id, reason)
 
 
-async def _register(session: AsyncSession, row: Transaction) -> uuid.UUID | None:
+async def _register(session: AsyncSession, row: Sold, lead_id: uuid.UUID) -> uuid.UUID | None:
     assert row.approved_at is not None
-    params = {"customer_id": row.customer_id, "domain_id": row.domain_id, "paid_at": row.approved_at}
-    lead_id = await session.scalar(BUYER_LEAD, params)
-    if lead_id is None:
-        return None
     request = normalized(
         ConversionRequest(
             lead=LeadRef(lead_id=lead_id, external_id=None),
@@ -98,7 +117,7 @@ async def _register(session: AsyncSession, row: Transaction) -> uuid.UUID | None
 
 
 async def _adjust(
-    session: AsyncSession, row: Transaction, conversion_id: uuid.UUID, reason: RetractionReason
+    session: AsyncSession, row: Sold, conversion_id: uuid.UUID, reason: RetractionReason
 ) -> None:
     """Once per platform the conversion was queued for: a retraction, or a recorded-only note."""
     outbox = ConversionOutbox

@@ -11,6 +11,7 @@ import uuid
 from dataclasses import dataclass, replace
 from typing import Any
 
+import asyncpg
 from sqlalchemy import literal_column, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import DBAPIError
@@ -18,12 +19,16 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models import CheckoutEvent
 from models.enums import CheckoutEventStatus
-from resolvers.checkout.apply import AppliedSale, SaleError, apply_sale
+from resolvers.checkout.apply import AppliedSale, SaleError, apply_sale, driver_of
 from resolvers.checkout.payloads import ParsedEvent
 from resolvers.checkout.scrub import scrub
 from resolvers.checkout.shape import Sale
 
 log = logging.getLogger("rastro.webhooks")
+
+# A failure of the database rather than of the sale: through SQLAlchemy, or from apply_sale's asyncpg.
+DATABASE_ERRORS = (DBAPIError, asyncpg.PostgresError, asyncpg.InterfaceError, OSError)
+LINK_EVENT = "UPDATE checkout_events SET transaction_id = $2::integer WHERE id = $1::bigint"
 
 
 @dataclass(frozen=True)
@@ -75,11 +80,7 @@ async def receive_event(
             )
             log.warning("%s event %s kept but not applied: %s", platform, stored.id, applied)
             return Receipt(stored.id, CheckoutEventStatus.FAILED, False, error=applied)
-        await session.execute(
-            update(CheckoutEvent)
-            .where(CheckoutEvent.id == stored.id)
-            .values(transaction_id=applied.transaction)
-        )
+        await (await driver_of(session)).execute(LINK_EVENT, stored.id, applied.transaction)
         return Receipt(stored.id, status, False, applied.transaction)
 
 
@@ -95,7 +96,7 @@ async def apply_event(session: AsyncSession, sale: Sale, event_id: int) -> Appli
             return await apply_sale(session, sale, event_id)
     except SaleError as error:
         return str(error)
-    except DBAPIError:
+    except DATABASE_ERRORS:
         raise  # the platform retries: nothing is kept
     except Exception as error:  # a payload this code does not expect: kept for a replay once fixed
         # The type only: the message may quote the buyer's data.
