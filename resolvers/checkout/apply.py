@@ -192,10 +192,10 @@ async def apply_sale(session: AsyncSession, sale: Sale, event_id: int | None = N
         else:
             found = await connection.fetchrow(KEEP_TRANSACTION, *merged)
     sold = Sold(**dict(found))
-    await write_rows(connection, sale, sold.id, products, offer_id, wins, event_id)
+    lead = await write_rows(connection, sale, sold, products, offer_id, wins, event_id)
     final = sale.status if wins else previous
     assert final is not None
-    await close_the_loop(session, connection, sold, final)
+    await close_the_loop(session, sold, final, lead)
     return AppliedSale(transaction=sold.id, created=previous is None, status=final, previous_status=previous,
                        customer=customer)  # fmt: skip
 

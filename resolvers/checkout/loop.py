@@ -38,16 +38,20 @@ REASONS: dict[SaleStatus, RetractionReason] = {
     SaleStatus.CHARGEBACK: "chargeback",
 }
 
-# The buyer's lead: same e-mail hash, on the sale's domain when it is known; the latest lead captured
-# before the payment, else the latest one.
-BUYER_LEAD = """
+
+def buyer_lead(customer: str, domain: str, paid_at: str) -> str:
+    """The buyer's lead: same e-mail hash, on the sale's domain when it is known; the latest lead captured
+    before the payment, else the latest one. Its values are the placeholders given: it runs within
+    apply_sale's last statement (resolvers.checkout.sale_rows)."""
+    return f"""
 SELECT l.lead_id
 FROM customers c
 JOIN leads l ON l.hashed_email = c.hashed_email
-WHERE c.id = $1::integer AND ($2::uuid IS NULL OR l.domain_id = $2::uuid)
-ORDER BY l.created_at <= $3::timestamptz DESC, l.created_at DESC, l.lead_id
-LIMIT 1
-"""
+WHERE c.id = {customer} AND ({domain} IS NULL OR l.domain_id = {domain})
+ORDER BY l.created_at <= {paid_at} DESC, l.created_at DESC, l.lead_id
+LIMIT 1"""
+
+
 # What closing the loop reads of the transaction row (apply_sale's statements return it, locked).
 SOLD_COLUMNS = ", ".join(
     ("id", "platform", "customer_id", "domain_id", "offer_price", "currency", "approved_at", "status_at",
@@ -68,16 +72,21 @@ class Sold:
     offline_conversion_id: uuid.UUID | None
 
 
-async def close_the_loop(session: AsyncSession, connection: Any, row: Sold, status: SaleStatus) -> None:
+def wants_lead(row: Sold) -> bool:
+    """A paid purchase with no conversion yet: its buyer's lead is looked up."""
+    return row.offline_conversion_id is None and row.approved_at is not None
+
+
+async def close_the_loop(
+    session: AsyncSession, row: Sold, status: SaleStatus, lead_id: uuid.UUID | None
+) -> None:
     """Register the conversion of a paid purchase once, and adjust it once when the sale is taken back.
 
-    `connection` is the session's asyncpg connection: the lead lookup, run for every paid sale, is on it.
+    `lead_id` is the buyer's lead (buyer_lead) when wants_lead(row), found with the sale's other writes.
     """
     conversion_id = row.offline_conversion_id
-    if conversion_id is None and row.approved_at is not None:
-        lead_id = await connection.fetchval(BUYER_LEAD, row.customer_id, row.domain_id, row.approved_at)
-        if lead_id is not None:
-            conversion_id = await _register(session, row, lead_id)
+    if conversion_id is None and lead_id is not None:
+        conversion_id = await _register(session, row, lead_id)
     reason = REASONS.get(status)
     if conversion_id is not None and reason is not None:
         await _adjust(session, row, conversion_id, reason)

@@ -5,10 +5,12 @@ The transaction row is locked by the caller (apply_sale), so "insert unless the 
 race. The statement's text depends only on which parts the sale has; its values are all parameters.
 """
 
+import uuid
 from collections.abc import Iterable
 from typing import Any
 
 from models import PaymentType
+from resolvers.checkout.loop import Sold, buyer_lead, wants_lead
 from resolvers.checkout.shape import Sale
 
 # A history row is inserted once per distinct content: (column, its type) in column order.
@@ -57,8 +59,8 @@ class Statement:
             f"WHERE NOT EXISTS (SELECT FROM {table} WHERE transaction_id = {TX} AND {same})"
         )
 
-    def text(self) -> str:
-        return "WITH " + ",\n".join(self.parts) + "\nSELECT 1"
+    def text(self, final: str) -> str:
+        return "WITH " + ",\n".join(self.parts) + f"\n{final}"
 
 
 def _items(statement: Statement, sale: Sale, products: dict[str, int], wins: bool) -> None:
@@ -137,13 +139,22 @@ def _commissions(statement: Statement, sale: Sale, wins: bool) -> None:
 
 
 async def write_rows(
-    connection: Any, sale: Sale, transaction: int, products: dict[str, int], offer_id: str, wins: bool,
+    connection: Any, sale: Sale, sold: Sold, products: dict[str, int], offer_id: str, wins: bool,
     event_id: int | None,
-) -> None:  # fmt: skip
-    """Everything under the (locked) transaction row; `wins`: this state is the one the transaction shows."""
-    statement = Statement(transaction)
+) -> uuid.UUID | None:  # fmt: skip
+    """Everything under the (locked) transaction row, and the event's link to it; `wins`: this state is the
+    one the transaction shows. Returns the buyer's lead when wants_lead(sold)."""
+    statement = Statement(sold.id)
     _items(statement, sale, products, wins)
     _status(statement, sale, event_id)
     _history(statement, sale, offer_id)
     _commissions(statement, sale, wins)
-    await connection.execute(statement.text(), *statement.args)
+    if event_id is not None:
+        event = statement.arg(event_id, "bigint")
+        statement.add(f"UPDATE checkout_events SET transaction_id = {TX} WHERE id = {event}")
+    final = "SELECT NULL::uuid"
+    if wants_lead(sold):
+        customer, domain = statement.arg(sold.customer_id, "integer"), statement.arg(sold.domain_id, "uuid")
+        final = buyer_lead(customer, domain, statement.arg(sold.approved_at, "timestamptz"))
+    lead: uuid.UUID | None = await connection.fetchval(statement.text(final), *statement.args)
+    return lead
