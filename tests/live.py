@@ -50,7 +50,9 @@ class LiveServer:
 
     def async_client(self, key: str | None = None, timeout: float = 60.0) -> httpx.AsyncClient:
         headers = {"Authorization": f"Bearer {key}"} if key else {}
-        limits = httpx.Limits(max_connections=100)
+        # Idle connections are dropped before uvicorn's 5 s keep-alive closes them (a starved client reusing
+        # one as the server closed it got a ReadError for a request that never reached the app).
+        limits = httpx.Limits(max_connections=100, keepalive_expiry=1.0)
         return httpx.AsyncClient(base_url=self.base_url, headers=headers, timeout=timeout, limits=limits)
 
 

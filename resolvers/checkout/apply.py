@@ -192,7 +192,7 @@ async def apply_sale(session: AsyncSession, sale: Sale, event_id: int | None = N
         else:
             found = await connection.fetchrow(KEEP_TRANSACTION, *merged)
     sold = Sold(**dict(found))
-    lead = await write_rows(connection, sale, sold, products, offer_id, wins, event_id)
+    lead = await write_rows(connection, sale, sold, products, offer_id, wins, previous is None, event_id)
     final = sale.status if wins else previous
     assert final is not None
     await close_the_loop(session, sold, final, lead)
