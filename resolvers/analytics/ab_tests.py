@@ -58,16 +58,21 @@ WITH variants AS (
   GROUP BY l.page_id, s.domain_id, s.visitor_id
 )
 SELECT v.*,
-       count(seen.visitor_id) AS visitors,
-       count(r.visitor_id) AS leads,
-       count(r.visitor_id) FILTER (WHERE r.sold) AS conversions,
+       coalesce(c.visitors, 0) AS visitors,
+       coalesce(c.leads, 0) AS leads,
+       coalesce(c.conversions, 0) AS conversions,
        {refreshed_at([VARIANT_VISITORS], live)} AS refreshed_at
 FROM variants v
-LEFT JOIN seen ON seen.page_id = v.page_id
-LEFT JOIN reached r ON r.page_id = seen.page_id AND r.domain_id = seen.domain_id
-                   AND r.visitor_id = seen.visitor_id
-GROUP BY v.page_id, v.ab_test_id, v.page_url, v.page_name, v.page_variant, v.is_control
-ORDER BY v.ab_test_id, v.is_control DESC, v.page_variant
+-- Counted per page before the join: joined first, the 42,000 viewers of scale 100 were sorted and merged.
+LEFT JOIN (
+  SELECT seen.page_id, count(*) AS visitors, count(r.visitor_id) AS leads,
+         count(*) FILTER (WHERE r.sold) AS conversions
+  FROM seen
+  LEFT JOIN reached r ON r.page_id = seen.page_id AND r.domain_id = seen.domain_id
+                     AND r.visitor_id = seen.visitor_id
+  GROUP BY seen.page_id
+) c ON c.page_id = v.page_id
+ORDER BY v.ab_test_id, v.is_control DESC, v.page_variant, v.page_id
 """
     return sql, s
 
