@@ -47,6 +47,15 @@ def iso_datetime(expr: str) -> str:
     )
 
 
+def float_number(expr: str) -> str:
+    """A double as JSON the way Python writes it: a whole one with ".0" (PostgreSQL writes 1.0 as 1, which the
+    response would then carry as the integer 1); beyond 1e15 both write an exponent."""
+    return (
+        f"(CASE WHEN {expr} = trunc({expr}) AND abs({expr}) < 1e15 THEN ({expr}::text || '.0')::json "
+        f"ELSE to_json({expr}) END)"
+    )
+
+
 def json_value(expr: str, column: InstrumentedAttribute[Any]) -> str:
     """The column as the GraphQL scalar of its Python type serializes it (DateTime, Date, Decimal...)."""
     kind = column.property.columns[0].type

@@ -1,6 +1,7 @@
 """A/B tests per landing-page group: each variant's visitors and how many reached the goal, vs the control.
 
-The counts come from one SQL statement; the two-proportion z-test is computed here from them.
+The counts come from one SQL statement; the two-proportion z-test is computed from them here (`compare`),
+and in SQL for the compiled read path (`ab_tests`), to the same doubles.
 """
 
 import enum
@@ -73,6 +74,53 @@ LEFT JOIN (
   GROUP BY seen.page_id
 ) c ON c.page_id = v.page_id
 ORDER BY v.ab_test_id, v.is_control DESC, v.page_variant, v.page_id
+"""
+    return sql, s
+
+
+def ab_tests(
+    scope: Scope, ab_test_id: uuid.UUID | None, goal: AbGoal, min_visitors: int, live: bool
+) -> tuple[str, Statement]:
+    """`ab_counts` with `compare` in SQL: each value the double Python computes, in the same operations
+    (rastro_erfc, migration 0026, is math.erfc); columns named as AbVariant's fields."""
+    counts, s = ab_counts(scope, ab_test_id, live)
+    successes = "c.leads" if goal is AbGoal.LEAD else "c.conversions"
+    minimum, sqrt2, z95 = s.bind(min_visitors), s.bind(math.sqrt(2)), s.bind(Z_95)
+
+    def enough(visitors: str, successes: str) -> str:
+        return f"{visitors} >= {minimum} AND least({successes}, {visitors} - {successes}) >= {MIN_OUTCOMES}"
+
+    sql = f"""
+SELECT t.ab_test_id, t.page_id, t.page_url, t.page_name, t.page_variant, t.is_control, t.visitors, t.leads,
+       t.conversions, t.refreshed_at, t.p1 AS conversion_rate,
+       CASE WHEN NOT t.is_control AND t.p2 <> 0 THEN (t.p1 - t.p2) / t.p2 END AS lift,
+       CASE WHEN t.is_control THEN 'control' WHEN t.n2 IS NULL THEN 'no_control'
+            WHEN NOT t.tested THEN 'not_enough_data' WHEN t.p_value < 0.05 THEN 'significant'
+            ELSE 'not_significant' END AS verdict,
+       t.p_value, t.difference, t.difference - t.margin AS ci_low, t.difference + t.margin AS ci_high
+FROM (
+  SELECT a.*,
+         CASE WHEN a.tested THEN rastro_erfc(abs((a.p1 - a.p2) / sqrt(a.pooled * (1 - a.pooled)
+           * (1 / a.visitors::float8 + 1 / a.n2::float8))) / {sqrt2}) END AS p_value,
+         CASE WHEN a.tested THEN {z95} * sqrt(
+           a.p1 * (1 - a.p1) / a.visitors::float8 + a.p2 * (1 - a.p2) / a.n2::float8) END AS margin,
+         CASE WHEN a.tested THEN a.p1 - a.p2 END AS difference
+  FROM (
+    SELECT w.*,
+           NOT w.is_control AND {enough("w.visitors", "w.k")} AND {enough("w.n2", "w.k2")} AS tested,
+           (w.k + w.k2)::float8 / nullif(w.visitors + w.n2, 0)::float8 AS pooled,
+           w.k2::float8 / nullif(w.n2, 0)::float8 AS p2
+    FROM (
+      SELECT c.*, {successes} AS k, {successes}::float8 / nullif(c.visitors, 0)::float8 AS p1,
+             max(c.visitors) FILTER (WHERE c.is_control) OVER test AS n2,
+             max({successes}) FILTER (WHERE c.is_control) OVER test AS k2
+      FROM ({counts}) c
+      WINDOW test AS (PARTITION BY c.ab_test_id)
+    ) w
+    -- OFFSET 0: the values below are computed once per row, not once per reference above.
+  ) a OFFSET 0
+) t
+ORDER BY t.ab_test_id, t.is_control DESC, t.page_variant, t.page_id
 """
     return sql, s
 

@@ -2,7 +2,7 @@
 
 A report's rows are the rows of its statement (resolvers/analytics), fields named as its columns; the
 statement runs as a subquery whose rows `json_agg` writes in its order, each value as the Python path
-serializes it. Reports whose rows Python computes (attribution credits, A/B z-tests) have no ReportRead
+serializes it. Reports whose rows Python computes (attribution credits) have no ReportRead
 spec, so the Python path answers them.
 """
 
@@ -25,7 +25,7 @@ SCALARS: dict[str, Callable[[str], str]] = {
     "DateTime": q.iso_datetime,
     "Date": lambda expr: f"to_char({expr}, 'YYYY-MM-DD')",
     "Decimal": lambda expr: f"({expr})::text",
-    "Float": lambda expr: f"({expr})::float8",
+    "Float": lambda expr: q.float_number(f"({expr})::float8"),
     "String": lambda expr: f"({expr})::text",
     "UUID": lambda expr: f"({expr})::text",
     "Int": lambda expr: expr,

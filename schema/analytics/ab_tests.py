@@ -12,15 +12,16 @@ from resolvers.analytics.ab_tests import (
     AbVerdict,
     Arm,
     ab_counts,
+    ab_tests,
     checked_min_visitors,
     compare,
 )
 from resolvers.analytics.materialized import VARIANT_VISITORS
 from resolvers.analytics.scope import Scope
-from resolvers.analytics.statement import run
+from resolvers.analytics.statement import ReportQuery, run
 from resolvers.context import Info
 from schema.analytics.inputs import ReportPeriod, period_of
-from schema.analytics.report import Live, Report, data_age
+from schema.analytics.report import Live, Report, compiled, data_age
 
 strawberry.enum(
     AbGoal,
@@ -73,11 +74,26 @@ MinVisitors = Annotated[
 ]
 
 
+def ab_tests_report(
+    ab_test_id: uuid.UUID | None = None,
+    domain_id: uuid.UUID | None = None,
+    period: ReportPeriod | None = None,
+    goal: AbGoal = AbGoal.LEAD,
+    min_visitors: int = DEFAULT_MIN_VISITORS,
+    live: bool = False,
+) -> ReportQuery:
+    """The compiled read path's statement: the counts with the z-test in SQL, as the resolver computes it."""
+    scope = Scope(domain_id, period_of(period))
+    query = ab_tests(scope, ab_test_id, goal, checked_min_visitors(min_visitors), live)
+    return ReportQuery(query, scope.period, [VARIANT_VISITORS], live)
+
+
 @strawberry.type
 class AbTestReports:
     @strawberry.field(
         description="Landing-page A/B tests (one test, or all of a domain's, or all): per variant visitors, "
-        "leads, conversions, rate for the goal, lift vs the control and a two-proportion z-test."
+        "leads, conversions, rate for the goal, lift vs the control and a two-proportion z-test.",
+        metadata=compiled(ab_tests_report),
     )
     async def ab_tests(
         self,

@@ -4,11 +4,14 @@ from collections.abc import Iterator
 from typing import Any
 
 import httpx
+import orjson
 import pytest
 from scipy.stats import chi2_contingency, norm
 
+from server.analytics_csv import document
 from tests import pg
 from tests.analytics.examples import report
+from tests.analytics.test_compiled_reports import Servers, analytics, both, both_paths
 from tests.conftest import key_maker
 from tests.live import LiveServer, live_server
 from tests.sql import execute
@@ -152,3 +155,28 @@ def test_a_minimum_below_one_is_refused(experiment: tuple[LiveServer, str]) -> N
             "/graphql", json={"query": "{ analytics { abTests(minVisitors: 0) { rows { lift } } } }"}
         )
     assert [e["message"] for e in answer.json()["errors"]] == ["Argument 'minVisitors' must be at least 1: 0"]
+
+
+@pytest.fixture(scope="module")
+def servers(experiment_db: str) -> Iterator[Servers]:
+    with both_paths(experiment_db) as pair:
+        yield pair
+
+
+@pytest.fixture(scope="module")
+def analyst(experiment_db: str) -> str:
+    return key_maker(experiment_db, "compiled")("analyst")
+
+
+@pytest.mark.parametrize(
+    "variables",
+    [{}, {"goal": "SALE"}, {"minVisitors": 50}, {"minVisitors": 1, "live": True}, {"abTestId": OTHER_TEST}],
+)
+def test_the_compiled_z_test_answers_the_python_doubles(
+    servers: Servers, analyst: str, variables: dict[str, Any]
+) -> None:
+    query = document("abTests", analytics().fields["abTests"], variables)
+    answer, compiled = both(servers, analyst, query, variables)
+    assert compiled
+    verdicts = {row["verdict"] for row in orjson.loads(answer)["data"]["analytics"]["abTests"]["rows"]}
+    assert verdicts & {"SIGNIFICANT", "NOT_SIGNIFICANT", "NO_CONTROL"}

@@ -8,6 +8,7 @@ null); aliases and fragments; and the errors, which keep coming from the Python 
 import datetime as dt
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import orjson
@@ -19,8 +20,8 @@ from server.analytics_csv import document
 from tests.conftest import KeyMaker
 from tests.live import LiveServer, live_server
 
-# Their rows are computed in Python (attribution credits, the A/B z-test): the Python path answers them.
-PYTHON_ONLY = {"attribution", "compareModels", "abTests"}
+# Their rows are computed in Python (attribution credits): the Python path answers them.
+PYTHON_ONLY = {"attribution", "compareModels"}
 TOTALS = {
     "transactionTotals": [
         {"groupBy": ["UTM_SOURCE", "AFFILIATE", "MONTH"]},
@@ -55,7 +56,7 @@ ARGUMENTS: dict[str, list[dict[str, Any]]] = {
     "transaction360": [{"transactionId": "TX123456"}],
     "attribution": [{"model": "TIME_DECAY", "groupBy": "CAMPAIGN"}],
     "compareModels": [{"groupBy": "SOURCE"}],
-    "abTests": [{}],
+    "abTests": [{}, {"goal": "SALE", "minVisitors": 1}, {"minVisitors": 1, "live": True}],
     **TOTALS,
 }
 LIVE_AGE = re.compile(rb'"dataAsOf":"[^"]+","materialized":false')
@@ -86,14 +87,21 @@ def argument_sets(name: str, with_periods: bool) -> list[dict[str, Any]]:
     ]
 
 
-@pytest.fixture(scope="module")
-def servers(report_db: str) -> Iterator[Servers]:
+@contextmanager
+def both_paths(database: str) -> Iterator[Servers]:
+    """A server on the compiled path and one on the Python path, on one database."""
     # Keys stay cached through the test: their lookups would count as statements of the request.
     with (
-        live_server(report_db, key_cache_seconds=3600) as fast,
-        live_server(report_db, compiled_reads=False) as python,
+        live_server(database, key_cache_seconds=3600) as fast,
+        live_server(database, compiled_reads=False) as python,
     ):
         yield fast, python
+
+
+@pytest.fixture(scope="module")
+def servers(report_db: str) -> Iterator[Servers]:
+    with both_paths(report_db) as pair:
+        yield pair
 
 
 def both(servers: Servers, key: str, query: str, variables: dict[str, Any]) -> tuple[bytes, bool]:
@@ -163,6 +171,7 @@ def test_aliases_fragments_and_typenames_are_identical(servers: Servers, analyst
         ("analyst", "{ analytics { transactionTotals(groupBy: []) { rows { count } } } }", {}),
         ("analyst", "{ analytics { transactionTotals(groupBy: [DAY, WEEK]) { rows { count } } } }", {}),
         ("analyst", "{ analytics { sessionTotals(groupBy: [AFFILIATE]) { rows { count } } } }", {}),
+        ("analyst", "{ analytics { abTests(minVisitors: 0) { rows { pValue } } } }", {}),
         ("analyst", '{ analytics { transaction360(internalId: 1, id: "VHJhbnNhY3Rpb246MQ==") { timeZone } } }', {}),
         ("viewer", '{ analytics { customerInvoices(customerEmail: "a@b.co") { rows { product } } } }', {}),
         ("viewer", '{ analytics { transactionTotals(groupBy: [DAY], filter: {customerEmail: "a@b.co"}) '
@@ -185,6 +194,7 @@ def test_errors_come_from_the_python_path(
         "/analytics/invoiceAudit.csv",
         "/analytics/touchJourneys.csv",
         "/analytics/transactionTotals.csv?groupBy=DAY",
+        "/analytics/abTests.csv?goal=SALE&minVisitors=1",
     ],
 )
 def test_csv_exports_are_identical_and_compiled(servers: Servers, analyst: str, path: str) -> None:

@@ -1,14 +1,17 @@
 """rastro_erfc (migration 0026) returns the very double of Python's math.erfc, so the compiled abTests
 answers the same p-values as the Python path: compared bit for bit over a dense grid, random points of each
-of the algorithm's ranges, the edges of those ranges, and where erfc underflows to zero."""
+of the algorithm's ranges, the edges of those ranges, and where erfc underflows to zero. And the compiled
+path writes a double in JSON as the Python path's response does (1.0, not 1)."""
 
 import math
 import random
 import struct
 from collections.abc import Iterator
 
+import orjson
 import pytest
 
+from loaders.json_sql import float_number
 from tests import pg
 from tests.sql import rows
 
@@ -69,3 +72,19 @@ def test_rastro_erfc_is_math_erfc_bit_for_bit(database: str) -> None:
 def test_nan_and_null(database: str) -> None:
     found = rows(database, "SELECT rastro_erfc('NaN') AS nan, rastro_erfc(NULL) AS null")[0]
     assert math.isnan(found["nan"]) and found["null"] is None
+
+
+def test_doubles_are_written_as_python_writes_them(database: str) -> None:
+    r = random.Random(7)
+    values = [0.0, -0.0, 1.0, -2.0, 1e14, 1e15, 1e16, 1e22, 5e-324, 1e-5, 0.1, 1.7976931348623157e308]
+    values += [r.uniform(-1e6, 1e6) for _ in range(500)] + [
+        float(r.randint(-(10**17), 10**17)) for _ in range(500)
+    ]
+    values += [2.0**k for k in range(-1074, 1024)]
+    written = rows(
+        database,
+        f"SELECT json_agg({float_number('x')} ORDER BY i)::text AS json FROM unnest($1::float8[]) WITH ORDINALITY u(x, i)",
+        values,
+    )[0]["json"]
+    # The response passes the compiled JSON through orjson, as it writes the Python path's floats.
+    assert orjson.dumps(orjson.loads(written)) == orjson.dumps(values)
