@@ -82,7 +82,7 @@ def ab_tests(
     scope: Scope, ab_test_id: uuid.UUID | None, goal: AbGoal, min_visitors: int, live: bool
 ) -> tuple[str, Statement]:
     """`ab_counts` with `compare` in SQL: each value the double Python computes, in the same operations
-    (rastro_erfc, migration 0026, is math.erfc); columns named as AbVariant's fields."""
+    (rastro_erfc, migration 0027, is math.erfc); columns named as AbVariant's fields."""
     counts, s = ab_counts(scope, ab_test_id, live)
     successes = "c.leads" if goal is AbGoal.LEAD else "c.conversions"
     minimum, sqrt2, z95 = s.bind(min_visitors), s.bind(math.sqrt(2)), s.bind(Z_95)

@@ -1,4 +1,4 @@
-"""rastro_erfc (migration 0026) returns the very double of Python's math.erfc, so the compiled abTests
+"""rastro_erfc (migration 0027) returns the very double of Python's math.erfc, so the compiled abTests
 answers the same p-values as the Python path: compared bit for bit over a dense grid, random points of each
 of the algorithm's ranges, the edges of those ranges, and where erfc underflows to zero. And the compiled
 path writes a double in JSON as the Python path's response does (1.0, not 1)."""

@@ -10,16 +10,16 @@ Coefficients from fdlibm: Copyright (C) 1993 by Sun Microsystems, Inc. All right
 SunPro, a Sun Microsystems, Inc. business. Permission to use, copy, modify, and distribute this software is
 freely granted, provided that this notice is preserved.
 
-Revision ID: 0026
-Revises: 0025
+Revision ID: 0027
+Revises: 0026
 """
 
 from collections.abc import Sequence
 
 from migrations.raw_sql import run_script
 
-revision: str = "0026"
-down_revision: str | None = "0025"
+revision: str = "0027"
+down_revision: str | None = "0026"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
