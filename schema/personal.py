@@ -47,13 +47,9 @@ def refuse_personal_lookup(info: strawberry.Info[Context, None], argument: str, 
         )
 
 
-def uses_personal_lookup(operation: Node, fragments: Iterable[Node], variables: object) -> bool:
-    """Whether a document or its variables name an argument or input field of PERSONAL_LOOKUPS."""
-
-    def in_value(value: object) -> bool:
-        if isinstance(value, Mapping):
-            return any(key in PERSONAL_LOOKUPS or in_value(item) for key, item in value.items())
-        return isinstance(value, list) and any(in_value(item) for item in value)
+def names_personal_lookup(nodes: Iterable[Node]) -> bool:
+    """Whether a document (an operation and its fragments) names an argument or input field of
+    PERSONAL_LOOKUPS."""
 
     class Finder(Visitor):
         found = False
@@ -65,6 +61,13 @@ def uses_personal_lookup(operation: Node, fragments: Iterable[Node], variables: 
             self.found = self.found or node.name.value in PERSONAL_LOOKUPS
 
     finder = Finder()
-    for node in (operation, *fragments):
+    for node in nodes:
         visit(node, finder)
-    return finder.found or in_value(variables)
+    return finder.found
+
+
+def personal_in_variables(value: object) -> bool:
+    """Whether variables hold an input field of PERSONAL_LOOKUPS, at any depth."""
+    if isinstance(value, Mapping):
+        return any(key in PERSONAL_LOOKUPS or personal_in_variables(item) for key, item in value.items())
+    return isinstance(value, list) and any(personal_in_variables(item) for item in value)

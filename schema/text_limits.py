@@ -6,7 +6,7 @@ A limit is the reference schema's column width where the value lands in a column
 bound for its kind (e-mails 254 as RFC 5321 allows, URLs 2,048, free text 2,000); 255 otherwise.
 """
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from graphql import (
@@ -189,11 +189,15 @@ class TextLimits:
         self.errors.append(GraphQLError(message, extensions=extensions))
 
 
+# An argument of a document with its schema coordinate and definition: where its text limits apply.
+TextArgument = tuple[str, ArgumentNode, GraphQLArgument]
+
+
 class ArgumentVisitor(Visitor):
-    def __init__(self, type_info: TypeInfo, limits: TextLimits) -> None:
+    def __init__(self, type_info: TypeInfo) -> None:
         super().__init__()
         self.type_info = type_info
-        self.limits = limits
+        self.arguments: list[TextArgument] = []
 
     def enter_argument(
         self, node: ArgumentNode, _key: object, _parent: object, _path: object, ancestors: list[Any]
@@ -203,18 +207,37 @@ class ArgumentVisitor(Visitor):
         field = next((n for n in reversed(ancestors) if isinstance(n, Node)), None)
         if definition is not None and parent is not None and isinstance(field, FieldNode):
             coordinate = f"{parent.name}.{field.name.value}({node.name.value}:)"
-            self.limits.argument(coordinate, node, definition)
+            self.arguments.append((coordinate, node, definition))
+
+
+def text_arguments(schema: GraphQLSchema, nodes: Iterable[DocumentNode | Node]) -> tuple[TextArgument, ...]:
+    """Every argument of these nodes (a document, or an operation and its fragments): the walk of the
+    whole document, which a compiled plan does once rather than on each request."""
+    found: list[TextArgument] = []
+    for node in nodes:
+        type_info = TypeInfo(schema)
+        visitor = ArgumentVisitor(type_info)
+        visit(node, TypeInfoVisitor(type_info, visitor))
+        found.extend(visitor.arguments)
+    return tuple(found)
+
+
+def argument_errors(
+    arguments: Iterable[TextArgument], variables: Mapping[str, Any] | None
+) -> list[GraphQLError]:
+    """An error for each text value over its limit or not an e-mail where one is due, naming the argument
+    and the place in it."""
+    limits = TextLimits(variables)
+    for coordinate, node, definition in arguments:
+        limits.argument(coordinate, node, definition)
+    return limits.errors
 
 
 def text_input_errors(
     schema: GraphQLSchema, document: DocumentNode | Node, variables: Mapping[str, Any] | None
 ) -> list[GraphQLError]:
-    """An error for each text value over its limit or not an e-mail where one is due, naming the argument
-    and the place in it."""
-    type_info = TypeInfo(schema)
-    limits = TextLimits(variables)
-    visit(document, TypeInfoVisitor(type_info, ArgumentVisitor(type_info, limits)))
-    return limits.errors
+    """argument_errors of the whole document."""
+    return argument_errors(text_arguments(schema, [document]), variables)
 
 
 class TextLimitsCheck(SchemaExtension):

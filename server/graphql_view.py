@@ -18,12 +18,11 @@ from strawberry.extensions import MaskErrors
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.types import ExecutionResult
 
-from resolvers.compiled.plan import Plan
 from resolvers.compiled.reads import CompiledReads, response_body
 from resolvers.context import PERSONAL_DATA_ROLES, Context, Limits, Principal
 from resolvers.database_errors import MESSAGES, failure_code, noted
 from resolvers.errors import MASKED_MESSAGE, Code
-from schema.text_limits import text_input_errors
+from schema.text_limits import argument_errors
 from schema.validation import nul_in_variables
 from server.graphiql import PATH as GRAPHIQL_PATH
 from server.graphql_http import (
@@ -283,19 +282,17 @@ class GraphQLEndpoint:
         allowed = await documents.hashes(principal.key_id)
         return allowed is None or sha256_hex(request.query) in allowed
 
-    def wrong_text(self, plan: Plan, request: GraphQLRequestData) -> bool:
-        assert self.compiled is not None
-        assert self.compiled.schema is not None
-        parts = [plan.operation, *plan.fragments.values()]
-        return any(text_input_errors(self.compiled.schema, part, request.variables) for part in parts)
-
     async def compiled_answer(self, scope: Scope, request: GraphQLRequestData) -> bytes | None:
         assert self.compiled is not None
         if request.query is None:
             return None
         plan = self.compiled.known(request.query, request.operation_name)
         # A NUL would fail in PostgreSQL; text over its limit or no e-mail: the Python path names the culprit.
-        if plan is None or nul_in_variables(request.variables) is not None or self.wrong_text(plan, request):
+        if (
+            plan is None
+            or nul_in_variables(request.variables) is not None
+            or argument_errors(plan.text_arguments, request.variables)
+        ):
             return None
         state = scope["app"].state
         principal: Principal | None = scope.get("state", {}).get("principal")

@@ -18,6 +18,8 @@ from graphql.execution.values import get_argument_values, get_variable_values
 from resolvers.compiled.compiler import Compiler
 from resolvers.compiled.sites import Site, Unsupported
 from resolvers.context import Limits
+from schema.personal import names_personal_lookup
+from schema.text_limits import TextArgument, text_arguments
 
 STATEMENTS = 64
 
@@ -30,6 +32,9 @@ class Plan:
     sites: list[Site]
     # The roles that may run it (None: every reader); others get the Python path's refusal.
     roles: frozenset[Any] | None = None
+    # What each request checks of the document, found by one walk of it here rather than one per request.
+    text_arguments: tuple[TextArgument, ...] = ()
+    personal_lookup: bool = False
     # Filters make many shapes of one document: the least recently used statements are written again.
     statements: LRUCache[Hashable, str] = field(default_factory=lambda: LRUCache(maxsize=STATEMENTS))
 
@@ -47,7 +52,16 @@ class Plan:
             compiler.operation(operation)
         except Unsupported:
             return None
-        return cls(schema, operation, fragments, compiler.sites, compiler.roles)
+        parts = [operation, *fragments.values()]
+        return cls(
+            schema,
+            operation,
+            fragments,
+            compiler.sites,
+            compiler.roles,
+            text_arguments(schema, parts),
+            names_personal_lookup(parts),
+        )
 
     def bind(self, variables: Any, limits: Limits, sees_personal_data: bool) -> tuple[str, list[Any]]:
         """SQL and parameters for these variables; Unsupported or ArgumentError: Python answers instead."""

@@ -12,7 +12,7 @@ from graphql import DocumentNode, GraphQLError, GraphQLSchema, OperationDefiniti
 from resolvers.compiled.plan import Plan
 from resolvers.compiled.sites import Unsupported
 from resolvers.context import Limits, Role, cacheable
-from schema.personal import uses_personal_lookup
+from schema.personal import personal_in_variables
 from telemetry.metrics import COMPILED_FALLBACKS
 
 PlanKey = tuple[str, str | None]
@@ -75,9 +75,7 @@ class CompiledReads:
         if failed.get() or (plan.roles is not None and role not in plan.roles):
             return None
         # The Python resolvers refuse lookups by personal data for roles that may not read it.
-        if not sees_personal_data and uses_personal_lookup(
-            plan.operation, plan.fragments.values(), variables
-        ):
+        if not sees_personal_data and (plan.personal_lookup or personal_in_variables(variables)):
             return None
         try:
             sql, params = plan.bind(variables, limits, sees_personal_data)

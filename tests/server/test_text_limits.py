@@ -169,6 +169,25 @@ def test_the_compiled_path_refuses_too(server: LiveServer, make_key: KeyMaker) -
     assert_bad_input(error, "Argument 'externalId' has an invalid value", "at most 255 characters")
 
 
+def test_the_compiled_path_checks_variables_inside_fragments_and_inputs(
+    server: LiveServer, make_key: KeyMaker
+) -> None:
+    # The compiled plan walks its document once: what it found must still be checked on each request.
+    key = make_key("admin")
+    query = (
+        "query Q($source: String) { ...Counted } "
+        "fragment Counted on Query { leads(filter: {utmSource: {eq: $source}}) { totalCount } }"
+    )
+    with server.client(key) as client:
+        for source in ("no-such-source-1", "no-such-source-2"):
+            answer = client.post("/graphql", json={"query": query, "variables": {"source": source}})
+            assert answer.json() == {"data": {"leads": {"totalCount": 0}}}
+    error = post(server, key, query, {"source": "s" * 256})
+    assert_bad_input(
+        error, "Argument 'filter' has an invalid value at .utmSource.eq", "at most 255 characters"
+    )
+
+
 def test_a_value_at_its_limit_is_taken(server: LiveServer, make_key: KeyMaker) -> None:
     query = "query Q($f: LeadFilter) { leads(filter: $f) { totalCount } }"
     with server.client(make_key("admin")) as client:
