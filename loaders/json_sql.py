@@ -6,7 +6,7 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Date, DateTime, Float, Numeric
+from sqlalchemy import Boolean, Date, DateTime, Float, Integer, Numeric, String, Uuid
 from sqlalchemy.orm import InstrumentedAttribute
 
 from loaders.keyset import Ordering
@@ -66,6 +66,17 @@ def json_value(expr: str, column: InstrumentedAttribute[Any]) -> str:
     if isinstance(kind, Numeric) and not isinstance(kind, Float):
         return f"({expr})::text"
     return expr
+
+
+# Column types whose JSON PostgreSQL writes byte for byte as orjson does (jsonb is spaced, floats have
+# their own digits: those answers are parsed and written again).
+COMPACT_TYPES = (String, Integer, Boolean, DateTime, Date, Uuid, Numeric)
+
+
+def compact_json(column: InstrumentedAttribute[Any]) -> bool:
+    """Whether json_value of the column is already what orjson writes for its Python value."""
+    kind = column.property.columns[0].type
+    return isinstance(kind, COMPACT_TYPES) and not isinstance(kind, Float)
 
 
 def enum_name(expr: str, names_by_value: dict[str, str]) -> str:

@@ -305,4 +305,4 @@ class GraphQLEndpoint:
         if data is None:
             return None
         note_operation(name, "query")
-        return response_body(data)
+        return response_body(data, plan.compact)

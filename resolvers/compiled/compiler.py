@@ -1,8 +1,9 @@
 """A query's selection as ONE SQL statement that builds the response's `data` as JSON.
 
-Each object is `row_to_json` of its fields; each connection a keyset window aggregated with `json_agg`;
-relations are correlated subqueries. Anything else (custom resolvers, interfaces, directives, filters the
-metadata does not declare) raises Unsupported, and the Python path answers instead.
+Each object is `row_to_json` of its fields; each connection a keyset window aggregated with `array_agg`
+and `array_to_json` (compact, where `json_agg` spaces its items); relations are correlated subqueries.
+Anything else (custom resolvers, interfaces, directives, filters the metadata does not declare) raises
+Unsupported, and the Python path answers instead.
 """
 
 from collections.abc import Callable, Hashable, Sequence
@@ -56,6 +57,8 @@ class Compiler:
         self.roles: frozenset[Any] | None = None
         self.params = 0
         self.aliases = 0
+        # Whether the statement's JSON is the answer's bytes as it is (else it is parsed and written again).
+        self.compact = True
 
     # --- plumbing -------------------------------------------------------------------------------
 
@@ -148,6 +151,7 @@ class Compiler:
         if isinstance(spec, RootList):
             return self.root_list(definition, nodes, spec, target)
         if isinstance(spec, Namespace):
+            self.compact = False  # report rows are json_build_object, which spaces its keys
             return namespace(self, definition, nodes, spec)
         raise Unsupported(field_name)
 
@@ -232,6 +236,7 @@ class Compiler:
         scalar = get_named_type(definition.type)
         if isinstance(scalar, GraphQLEnumType):
             return q.enum_name(expr, {_plain(value.value): key for key, value in scalar.values.items()})
+        self.compact = self.compact and q.compact_json(column)
         return q.json_value(expr, column)
 
     def to_one(

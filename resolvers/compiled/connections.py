@@ -1,4 +1,4 @@
-"""A connection in the compiled statement: a keyset window of rows aggregated with `json_agg`.
+"""A connection in the compiled statement: a keyset window of rows aggregated with `array_agg`.
 
 Its edges, nodes, cursors and page info are written from one window; `totalCount` counts apart, and only
 when asked.
@@ -92,9 +92,9 @@ def connection(
             else:
                 element = edge(compiler, edge_type, model, rows, tag, ordering, key_nodes)
             column = f"a{len(aggregates)}"
-            aggregates.append(
-                f"coalesce(json_agg({element} ORDER BY {page_order}){in_page}, '[]') AS {column}"
-            )
+            # array_to_json writes the items compact, as the Python path does (json_agg puts ", " between).
+            rows_json = f"array_to_json(array_agg({element} ORDER BY {page_order}){in_page})"
+            aggregates.append(f"coalesce({rows_json}, '[]') AS {column}")
             items.append((key, f"{aggregate}.{column}"))
         elif field_name == "pageInfo":
             first = f"a{len(aggregates)}"

@@ -35,6 +35,8 @@ class Plan:
     # What each request checks of the document, found by one walk of it here rather than one per request.
     text_arguments: tuple[TextArgument, ...] = ()
     personal_lookup: bool = False
+    # Its statement's JSON is the answer's bytes as they are (no jsonb, float or report in it).
+    compact: bool = False
     # Filters make many shapes of one document: the least recently used statements are written again.
     statements: LRUCache[Hashable, str] = field(default_factory=lambda: LRUCache(maxsize=STATEMENTS))
 
@@ -61,6 +63,7 @@ class Plan:
             compiler.roles,
             text_arguments(schema, parts),
             names_personal_lookup(parts),
+            compiler.compact,
         )
 
     def bind(self, variables: Any, limits: Limits, sees_personal_data: bool) -> tuple[str, list[Any]]:

@@ -92,6 +92,9 @@ class CompiledReads:
             return None
 
 
-def response_body(data: str) -> bytes:
-    """{"data": ...} exactly as the Python path encodes it (compact, same key order)."""
+def response_body(data: str, compact: bool) -> bytes:
+    """{"data": ...} exactly as the Python path encodes it (compact, same key order): as PostgreSQL wrote it
+    when its plan says that is so, else parsed and written again."""
+    if compact:
+        return b'{"data":' + data.encode() + b"}"
     return orjson.dumps({"data": orjson.loads(data)})

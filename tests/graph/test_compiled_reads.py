@@ -106,6 +106,9 @@ def test_hand_picked_reads_are_compiled_and_identical(pair: Pair, role: str) -> 
     assert b'"sessionId"' in answer and b'"leadId"' in answer  # the journey really reaches leads
     for lead_id in ids["lead"]:
         assert both(pair, role, LEAD, id=lead_id)[1]
+    # No jsonb or float in the lead: its answer is PostgreSQL's JSON text as it is, the same bytes still.
+    lead_plan, journey_plan = (pair[0].app.state.compiled.known(q, None) for q in (LEAD, JOURNEY))
+    assert lead_plan.compact and not journey_plan.compact
     assert both(pair, role, ROOTS)[1]
 
 
