@@ -7,9 +7,11 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Boolean, Date, DateTime, Float, Integer, Numeric, String, Uuid
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import InstrumentedAttribute
 
 from loaders.keyset import Ordering
+from models.base import JSONB_ONLY_STRINGS
 
 
 def name(identifier: str) -> str:
@@ -56,9 +58,23 @@ def float_number(expr: str) -> str:
     )
 
 
+def compact_jsonb(expr: str) -> str:
+    """jsonb's text without the space it writes after each `:` and `,` outside strings (strings are matched
+    whole, escapes included): orjson's bytes when the value holds no numbers (jsonb keeps `1.50`)."""
+    return f"""regexp_replace(({expr})::text, '("(?:[^"\\\\]|\\\\.)*")|([,:]) ', '\\1\\2', 'g')::json"""
+
+
+def strings_only(column: InstrumentedAttribute[Any]) -> bool:
+    """A jsonb column whose check constraint admits only strings in it."""
+    sql_column = column.property.columns[0]
+    return isinstance(sql_column.type, JSONB) and bool(sql_column.info.get(JSONB_ONLY_STRINGS))
+
+
 def json_value(expr: str, column: InstrumentedAttribute[Any]) -> str:
     """The column as the GraphQL scalar of its Python type serializes it (DateTime, Date, Decimal...)."""
     kind = column.property.columns[0].type
+    if strings_only(column):
+        return compact_jsonb(expr)
     if isinstance(kind, DateTime):
         return iso_datetime(expr)
     if isinstance(kind, Date):
@@ -68,15 +84,15 @@ def json_value(expr: str, column: InstrumentedAttribute[Any]) -> str:
     return expr
 
 
-# Column types whose JSON PostgreSQL writes byte for byte as orjson does (jsonb is spaced, floats have
-# their own digits: those answers are parsed and written again).
+# Column types whose JSON PostgreSQL writes byte for byte as orjson does (other jsonb is spaced and keeps
+# its numbers' digits, floats have their own: those answers are parsed and written again).
 COMPACT_TYPES = (String, Integer, Boolean, DateTime, Date, Uuid, Numeric)
 
 
 def compact_json(column: InstrumentedAttribute[Any]) -> bool:
     """Whether json_value of the column is already what orjson writes for its Python value."""
     kind = column.property.columns[0].type
-    return isinstance(kind, COMPACT_TYPES) and not isinstance(kind, Float)
+    return strings_only(column) or (isinstance(kind, COMPACT_TYPES) and not isinstance(kind, Float))
 
 
 def enum_name(expr: str, names_by_value: dict[str, str]) -> str:

@@ -31,6 +31,8 @@ str500 = Annotated[str, 500]
 str512 = Annotated[str, 512]
 str2048 = Annotated[str, 2048]
 jsonb = Annotated[dict[str, Any], mapped_column(JSONB)]
+# Column.info key of a jsonb column whose check constraint admits only strings (no numbers) in it.
+JSONB_ONLY_STRINGS = "jsonb_only_strings"
 
 
 class Base(DeclarativeBase):

@@ -15,7 +15,18 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base, Timestamps, child_of, jsonb, money2, str20, str100, str512, uuid_pk
+from models.base import (
+    JSONB_ONLY_STRINGS,
+    Base,
+    Timestamps,
+    child_of,
+    jsonb,
+    money2,
+    str20,
+    str100,
+    str512,
+    uuid_pk,
+)
 from models.enums import AttemptStatus, Platform, SyncStatus, sql_in
 
 _KNOWN_PLATFORM = " || ".join(f'@.key == "{platform}"' for platform in Platform)
@@ -64,7 +75,9 @@ class OfflineConversion(Timestamps, Base):
     conversion_currency: Mapped[str] = mapped_column(CHAR(3), server_default="BRL")
     conversion_date: Mapped[dt.datetime]
     conversion_name: Mapped[str100]
-    sync_status: Mapped[jsonb] = mapped_column(server_default=text("'{}'::jsonb"))
+    sync_status: Mapped[jsonb] = mapped_column(
+        server_default=text("'{}'::jsonb"), info={JSONB_ONLY_STRINGS: True}
+    )
 
 
 class PlatformSyncLog(Timestamps, Base):

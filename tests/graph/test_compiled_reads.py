@@ -112,6 +112,17 @@ def test_hand_picked_reads_are_compiled_and_identical(pair: Pair, role: str) -> 
     assert both(pair, role, ROOTS)[1]
 
 
+CONVERSIONS = """{ offlineConversions(first: 6) { nodes { conversionId conversionValue syncStatusJson
+  lead { leadId stages(first: 2) { nodes { stageName createdAt } } } } } }"""
+
+
+def test_a_read_whose_only_jsonb_holds_strings_is_sent_as_postgresql_wrote_it(pair: Pair) -> None:
+    answer, compiled = both(pair, "analyst", CONVERSIONS)
+    assert compiled and b'"syncStatusJson":{"' in answer and b'": "' not in answer
+    # syncStatusJson's check constraint admits only strings: its compact text in SQL is orjson's.
+    assert pair[0].app.state.compiled.known(CONVERSIONS, None).compact
+
+
 def test_paging_with_cursors_both_ways_is_identical(pair: Pair) -> None:
     page = """query($first: Int, $after: String, $last: Int, $before: String) {
       sessions(first: $first, after: $after, last: $last, before: $before) {
