@@ -1,10 +1,11 @@
 """`rastro refresh-analytics`: refresh the reports' materialized views and record when, for `dataAsOf`."""
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from resolvers.analytics.materialized import VIEWS
+from resolvers.analytics.materialized import VIEWS, View
 
 RECORD = """
 INSERT INTO analytics_refreshes (view_name, refreshed_at, seconds, row_count)
@@ -23,11 +24,13 @@ class Refreshed:
     concurrently: bool
 
 
-async def refresh_views(connection: Any, concurrently: bool = True) -> list[Refreshed]:
+async def refresh_views(
+    connection: Any, concurrently: bool = True, views: Sequence[View] = VIEWS
+) -> list[Refreshed]:
     """Each view in a transaction of its own (a savepoint inside the caller's): refreshed, analyzed,
     recorded at the instant its data was read. Concurrently, readers keep the old rows meanwhile."""
     done = []
-    for view in VIEWS:
+    for view in views:
         async with connection.transaction():
             started = time.perf_counter()
             mode = "CONCURRENTLY " if concurrently else ""
